@@ -1,0 +1,165 @@
+// bdctl's nftables layer: libnftnl objects sent in one libmnl batch.
+//
+// bdctl owns exactly one table, `inet bdctl`. Each tool owns chains inside it
+// and replaces only those. Nothing here reads-modifies or flushes another table.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+struct nftnl_rule;
+struct mnl_socket;
+
+namespace bdctl::nft {
+
+inline constexpr const char* kTable = "bdctl";
+inline constexpr const char* kFamilyName = "inet";
+
+// Well-known base-chain priorities (nft's names).
+inline constexpr int kPrioMangle = -150;
+inline constexpr int kPrioDstnat = -100;
+inline constexpr int kPrioFilter = 0;
+inline constexpr int kPrioSrcnat = 100;
+
+struct ChainSpec {
+  std::string name;
+  std::string type;    // "filter", "nat", "route"; empty for a regular chain
+  std::string hook;    // "prerouting", "input", "forward", "output", "postrouting"
+  int priority = 0;
+  bool policy_drop = false;
+
+  bool is_base() const { return !hook.empty(); }
+  std::string header_text() const;  // "type filter hook forward priority filter; policy accept;"
+  bool operator==(const ChainSpec&) const = default;
+};
+
+// ct state bits as the kernel numbers them.
+enum CtState : std::uint32_t {
+  ct_invalid = 1,
+  ct_established = 2,
+  ct_related = 4,
+  ct_new = 8,
+};
+
+enum class Family { ipv4, ipv6 };
+
+// One rule, built as kernel expressions and, in step, as nft syntax, so what
+// `show` prints is exactly what `apply` installs.
+class Rule {
+ public:
+  Rule& iifname(const std::string& name);
+  Rule& oifname(const std::string& name);
+  Rule& nfproto(Family f);
+  Rule& tcp_syn();                       // tcp flags & (syn|rst) == syn (SYN and SYN-ACK)
+  Rule& ct_state(std::uint32_t mask);    // any of the bits
+  Rule& tcp_mss_above(std::uint16_t mss);  // tcp option maxseg size > mss
+  Rule& set_tcp_mss(std::uint16_t mss);
+  Rule& set_tcp_mss_rt_mtu();
+  Rule& accept();
+  Rule& drop();
+  Rule& masquerade();
+
+  const std::string& text() const { return text_; }
+  // Fills a libnftnl rule's expressions (table/chain are set by the caller).
+  void add_exprs(nftnl_rule* r) const;
+  // The canonical expression listing libnftnl prints ("[ meta load iifname => reg 1 ] ...").
+  std::string canonical() const;
+
+ private:
+  void word(const std::string& w);
+  std::vector<std::function<void(nftnl_rule*)>> exprs_;
+  std::string text_;
+};
+
+struct ChainState {
+  ChainSpec spec;
+  std::vector<std::string> rules;  // canonical expression listings, in order
+};
+
+struct TableState {
+  bool exists = false;
+  std::map<std::string, ChainState> chains;
+};
+
+// What a tool wants its chains to be.
+struct DesiredChain {
+  ChainSpec spec;
+  std::vector<Rule> rules;
+};
+
+struct ChainDrift {
+  std::string chain;
+  bool missing = false;        // the chain does not exist
+  bool spec_differs = false;   // exists with another type/hook/priority/policy
+  std::vector<std::string> missing_rules;  // nft syntax of expected rules not found
+  std::vector<std::string> extra_rules;    // canonical listing of rules not expected
+  bool empty() const { return !missing && !spec_differs && missing_rules.empty() && extra_rules.empty(); }
+};
+
+// Compare the kernel's state of bdctl's table with what one tool wants.
+std::vector<ChainDrift> diff(const TableState& have, const std::vector<DesiredChain>& want);
+
+// nft syntax for a set of chains inside `table inet bdctl { ... }`, loadable by `nft -f`.
+std::string render(const std::vector<DesiredChain>& chains);
+
+// A foreign base chain that can drop what bdctl accepts (Docker's FORWARD DROP).
+struct ForeignChain {
+  std::string family;  // "ip", "ip6", "inet", ...
+  std::string table;
+  std::string chain;
+  std::string hook;
+  int priority = 0;
+  bool policy_drop = false;
+  std::size_t rules = 0;
+};
+
+class Netlink;  // the NETLINK_NETFILTER socket, shared by reads and transactions
+
+class Session {
+ public:
+  Session();
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  TableState read_table();
+  // Base chains of other tables on a hook (read-only look at others' tables).
+  std::vector<ForeignChain> foreign_base_chains(const std::string& hook);
+  Netlink& netlink() { return *nl_; }
+
+ private:
+  std::unique_ptr<Netlink> nl_;
+};
+
+// One all-or-nothing batch: BEGIN, the operations, END, in one sendmsg.
+// A kernel error names the operation that caused it.
+class Transaction {
+ public:
+  explicit Transaction(Session& s);
+  ~Transaction();
+
+  void add_table();
+  void delete_table();
+  void add_chain(const ChainSpec& spec);
+  void delete_chain(const std::string& name);
+  void add_rule(const std::string& chain, const Rule& rule);
+
+  // Replace a tool's chains with the desired ones, given the current state:
+  // chains that exist are deleted and recreated in the same batch.
+  void replace_chains(const TableState& have, const std::vector<DesiredChain>& want);
+
+  std::size_t size() const;
+  // Sends the batch. check_only: no END, so the kernel validates and aborts (nft -c).
+  // Throws SystemError "<operation>: <strerror>" on the first kernel error.
+  void commit(bool check_only = false);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace bdctl::nft

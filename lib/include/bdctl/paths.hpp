@@ -1,0 +1,15 @@
+// Where bdctl keeps its files. Each default can be moved by an environment
+// variable (tests and packagers use them); tools may also take an option.
+#pragma once
+#include <string>
+
+namespace bdctl::paths {
+
+std::string state_dir();    // BDCTL_STATE_DIR, else /var/lib/bdctl
+std::string lock_dir();     // BDCTL_LOCK_DIR, else /run/lock/bdctl
+std::string sysctl_root();  // BDCTL_SYSCTL_ROOT, else /proc/sys
+std::string sysctl_dir();   // BDCTL_SYSCTL_DIR, else /etc/sysctl.d
+std::string config_file();  // BDCTL_CONFIG, else /etc/bdctl/bdctl.toml
+std::string log_dir();      // BDCTL_LOG_DIR, else /var/log/bdctl
+
+}  // namespace bdctl::paths

@@ -1,0 +1,19 @@
+#include "bdctl/paths.hpp"
+
+#include <cstdlib>
+
+namespace bdctl::paths {
+
+static std::string env_or(const char* var, const char* fallback) {
+  const char* v = std::getenv(var);
+  return v && *v ? v : fallback;
+}
+
+std::string state_dir() { return env_or("BDCTL_STATE_DIR", "/var/lib/bdctl"); }
+std::string lock_dir() { return env_or("BDCTL_LOCK_DIR", "/run/lock/bdctl"); }
+std::string sysctl_root() { return env_or("BDCTL_SYSCTL_ROOT", "/proc/sys"); }
+std::string sysctl_dir() { return env_or("BDCTL_SYSCTL_DIR", "/etc/sysctl.d"); }
+std::string config_file() { return env_or("BDCTL_CONFIG", "/etc/bdctl/bdctl.toml"); }
+std::string log_dir() { return env_or("BDCTL_LOG_DIR", "/var/log/bdctl"); }
+
+}  // namespace bdctl::paths

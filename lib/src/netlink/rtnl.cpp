@@ -1,0 +1,220 @@
+#include "bdctl/rtnl.hpp"
+
+#include <arpa/inet.h>
+#include <libmnl/libmnl.h>
+#include <linux/if.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <functional>
+
+#include "attr.hpp"
+#include "bdctl/error.hpp"
+
+namespace bdctl {
+
+namespace {
+
+using MsgFn = std::function<void(const nlmsghdr*)>;
+
+int trampoline(const nlmsghdr* nlh, void* data) {
+  (*static_cast<MsgFn*>(data))(nlh);
+  return MNL_CB_OK;
+}
+
+const char* operstate_name(unsigned s) {
+  switch (s) {
+    case IF_OPER_UP: return "up";
+    case IF_OPER_DOWN: return "down";
+    case IF_OPER_LOWERLAYERDOWN: return "lowerlayerdown";
+    case IF_OPER_DORMANT: return "dormant";
+    case IF_OPER_TESTING: return "testing";
+    case IF_OPER_NOTPRESENT: return "notpresent";
+    default: return "unknown";
+  }
+}
+
+IpAddr addr_from(int family, const void* data) {
+  IpAddr a;
+  a.family = family;
+  std::memcpy(a.bytes.data(), data, family == AF_INET ? 4 : 16);
+  return a;
+}
+
+Link parse_link(const nlmsghdr* nlh) {
+  auto* ifm = static_cast<const ifinfomsg*>(mnl_nlmsg_get_payload(nlh));
+  Link l;
+  l.index = ifm->ifi_index;
+  l.admin_up = ifm->ifi_flags & IFF_UP;
+  l.lower_up = ifm->ifi_flags & IFF_LOWER_UP;
+  nl::for_each_attr(nlh, sizeof(*ifm), [&](const nlattr* attr) {
+    switch (mnl_attr_get_type(attr)) {
+      case IFLA_IFNAME: l.name = mnl_attr_get_str(attr); break;
+      case IFLA_MTU: l.mtu = mnl_attr_get_u32(attr); break;
+      case IFLA_OPERSTATE: l.operstate = operstate_name(mnl_attr_get_u8(attr)); break;
+      case IFLA_LINKINFO: {
+        nl::for_each_nested(attr, [&](const nlattr* inner) {
+          if (mnl_attr_get_type(inner) == IFLA_INFO_KIND) l.kind = mnl_attr_get_str(inner);
+        });
+        break;
+      }
+      default: break;
+    }
+  });
+  return l;
+}
+
+Route parse_route(const nlmsghdr* nlh) {
+  auto* rtm = static_cast<const rtmsg*>(mnl_nlmsg_get_payload(nlh));
+  Route r;
+  r.table = rtm->rtm_table;
+  nl::for_each_attr(nlh, sizeof(*rtm), [&](const nlattr* attr) {
+    switch (mnl_attr_get_type(attr)) {
+      case RTA_DST: r.dst = Prefix{addr_from(rtm->rtm_family, mnl_attr_get_payload(attr)), rtm->rtm_dst_len}; break;
+      case RTA_GATEWAY: r.gateway = addr_from(rtm->rtm_family, mnl_attr_get_payload(attr)); break;
+      case RTA_PREFSRC: r.prefsrc = addr_from(rtm->rtm_family, mnl_attr_get_payload(attr)); break;
+      case RTA_OIF: r.oif = int(mnl_attr_get_u32(attr)); break;
+      case RTA_PRIORITY: r.metric = mnl_attr_get_u32(attr); break;
+      case RTA_TABLE: r.table = mnl_attr_get_u32(attr); break;
+      case RTA_METRICS: {
+        nl::for_each_nested(attr, [&](const nlattr* m) {
+          if (mnl_attr_get_type(m) == RTAX_MTU) r.mtu = mnl_attr_get_u32(m);
+        });
+        break;
+      }
+      default: break;
+    }
+  });
+  if (!r.dst && rtm->rtm_dst_len != 0) r.dst = Prefix{IpAddr{rtm->rtm_family, {}}, rtm->rtm_dst_len};
+  return r;
+}
+
+}  // namespace
+
+Rtnl::Rtnl() : sock_(mnl_socket_open(NETLINK_ROUTE), mnl_socket_close) {
+  if (!sock_) throw SystemError("rtnetlink socket", errno);
+  if (mnl_socket_bind(sock_.get(), 0, MNL_SOCKET_AUTOPID) < 0) throw SystemError("rtnetlink bind", errno);
+  portid_ = mnl_socket_get_portid(sock_.get());
+  seq_ = unsigned(time(nullptr));
+}
+
+Rtnl::~Rtnl() = default;
+
+template <class F>
+void Rtnl::dump(void* buf_in, F&& on_msg) {
+  auto* nlh = static_cast<nlmsghdr*>(buf_in);
+  nlh->nlmsg_seq = ++seq_;
+  if (mnl_socket_sendto(sock_.get(), nlh, nlh->nlmsg_len) < 0) throw SystemError("rtnetlink send", errno);
+  MsgFn fn = std::forward<F>(on_msg);
+  std::vector<char> buf(nl::kRecvBufferSize);
+  for (;;) {
+    ssize_t n = mnl_socket_recvfrom(sock_.get(), buf.data(), buf.size());
+    if (n < 0) throw SystemError("rtnetlink receive", errno);
+    int rc = mnl_cb_run(buf.data(), size_t(n), seq_, portid_, trampoline, &fn);
+    if (rc == MNL_CB_STOP) return;
+    if (rc < 0) {
+      if (errno == ENETUNREACH || errno == EHOSTUNREACH || errno == ESRCH) throw SystemError("no route", errno);
+      throw SystemError("rtnetlink", errno);
+    }
+    // A non-dump request (route_get) ends with its one reply.
+    if (!(nlh->nlmsg_flags & NLM_F_DUMP)) return;
+  }
+}
+
+std::vector<Link> Rtnl::links() {
+  char buf[nl::kMsgBufferSize];
+  auto* nlh = mnl_nlmsg_put_header(buf);
+  nlh->nlmsg_type = RTM_GETLINK;
+  nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+  auto* ifm = static_cast<ifinfomsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ifinfomsg)));
+  ifm->ifi_family = AF_UNSPEC;
+  std::vector<Link> out;
+  dump(nlh, [&](const nlmsghdr* m) { out.push_back(parse_link(m)); });
+  return out;
+}
+
+std::optional<Link> Rtnl::link(const std::string& name) {
+  for (auto& l : links())
+    if (l.name == name) return l;
+  return std::nullopt;
+}
+
+std::optional<Link> Rtnl::link(int index) {
+  for (auto& l : links())
+    if (l.index == index) return l;
+  return std::nullopt;
+}
+
+std::vector<Address> Rtnl::addresses(int family) {
+  char buf[nl::kMsgBufferSize];
+  auto* nlh = mnl_nlmsg_put_header(buf);
+  nlh->nlmsg_type = RTM_GETADDR;
+  nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+  auto* ifa = static_cast<ifaddrmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ifaddrmsg)));
+  ifa->ifa_family = std::uint8_t(family);
+  std::vector<Address> out;
+  dump(nlh, [&](const nlmsghdr* m) {
+    auto* am = static_cast<const ifaddrmsg*>(mnl_nlmsg_get_payload(m));
+    if (family && am->ifa_family != family) return;
+    std::optional<IpAddr> local, address;
+    nl::for_each_attr(m, sizeof(*am), [&](const nlattr* attr) {
+      if (mnl_attr_get_type(attr) == IFA_LOCAL) local = addr_from(am->ifa_family, mnl_attr_get_payload(attr));
+      if (mnl_attr_get_type(attr) == IFA_ADDRESS) address = addr_from(am->ifa_family, mnl_attr_get_payload(attr));
+    });
+    // IFA_LOCAL is the interface's own address on point-to-point links.
+    auto a = local ? local : address;
+    if (a) out.push_back(Address{int(am->ifa_index), Prefix{*a, am->ifa_prefixlen}});
+  });
+  return out;
+}
+
+std::vector<Route> Rtnl::routes(int family) {
+  char buf[nl::kMsgBufferSize];
+  auto* nlh = mnl_nlmsg_put_header(buf);
+  nlh->nlmsg_type = RTM_GETROUTE;
+  nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+  auto* rtm = static_cast<rtmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(rtmsg)));
+  rtm->rtm_family = std::uint8_t(family);
+  std::vector<Route> out;
+  dump(nlh, [&](const nlmsghdr* m) {
+    auto* rm = static_cast<const rtmsg*>(mnl_nlmsg_get_payload(m));
+    if (rm->rtm_type != RTN_UNICAST) return;
+    auto r = parse_route(m);
+    if (r.table == RT_TABLE_MAIN) out.push_back(std::move(r));
+  });
+  return out;
+}
+
+std::optional<Route> Rtnl::default_route(int family) {
+  std::optional<Route> best;
+  for (auto& r : routes(family))
+    if (!r.dst || r.dst->len == 0)
+      if (!best || r.metric < best->metric) best = r;
+  return best;
+}
+
+std::optional<Route> Rtnl::route_get(const IpAddr& dst) {
+  char buf[nl::kMsgBufferSize];
+  auto* nlh = mnl_nlmsg_put_header(buf);
+  nlh->nlmsg_type = RTM_GETROUTE;
+  nlh->nlmsg_flags = NLM_F_REQUEST;
+  auto* rtm = static_cast<rtmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(rtmsg)));
+  rtm->rtm_family = std::uint8_t(dst.family);
+  rtm->rtm_dst_len = dst.family == AF_INET ? 32 : 128;
+  mnl_attr_put(nlh, RTA_DST, dst.family == AF_INET ? 4 : 16, dst.bytes.data());
+  std::optional<Route> out;
+  try {
+    dump(nlh, [&](const nlmsghdr* m) {
+      if (m->nlmsg_type == RTM_NEWROUTE) out = parse_route(m);
+    });
+  } catch (const SystemError& e) {
+    if (e.code() == ENETUNREACH || e.code() == EHOSTUNREACH || e.code() == ESRCH) return std::nullopt;
+    throw;
+  }
+  return out;
+}
+
+}  // namespace bdctl

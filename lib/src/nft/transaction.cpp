@@ -1,0 +1,150 @@
+// One nftables transaction: BEGIN, operations, END in a single sendmsg. The
+// kernel applies all of it or none of it; each error is traced back to the
+// operation (by sequence number) so the message names what failed.
+#include <fmt/format.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "bdctl/error.hpp"
+#include "../netlink/attr.hpp"
+#include "handles.hpp"
+
+namespace bdctl::nft {
+
+namespace {
+
+std::uint32_t hook_num(const std::string& hook) {
+  if (hook == "prerouting") return NF_INET_PRE_ROUTING;
+  if (hook == "input") return NF_INET_LOCAL_IN;
+  if (hook == "forward") return NF_INET_FORWARD;
+  if (hook == "output") return NF_INET_LOCAL_OUT;
+  if (hook == "postrouting") return NF_INET_POST_ROUTING;
+  throw InputError(fmt::format("unknown hook '{}'", hook));
+}
+
+}  // namespace
+
+struct Transaction::Impl {
+  Session& session;
+  struct Op {
+    unsigned seq;
+    std::string what;
+    std::vector<char> msg;
+  };
+  std::vector<Op> ops;
+
+  explicit Impl(Session& s) : session(s) {}
+
+  template <class BuildPayload>
+  void push(std::string what, std::uint16_t type, std::uint16_t flags, BuildPayload&& build) {
+    std::vector<char> buf(nl::kMsgBufferSize);
+    unsigned seq = session.netlink().next_seq();
+    auto* nlh = nftnl_nlmsg_build_hdr(buf.data(), type, NFPROTO_INET, flags, seq);
+    build(nlh);
+    buf.resize(NLMSG_ALIGN(nlh->nlmsg_len));
+    ops.push_back({seq, std::move(what), std::move(buf)});
+  }
+
+  static TablePtr table() {
+    TablePtr t(nftnl_table_alloc());
+    nftnl_table_set_str(t.get(), NFTNL_TABLE_NAME, kTable);
+    return t;
+  }
+  static ChainPtr chain(const std::string& name) {
+    ChainPtr c(nftnl_chain_alloc());
+    nftnl_chain_set_str(c.get(), NFTNL_CHAIN_TABLE, kTable);
+    nftnl_chain_set_str(c.get(), NFTNL_CHAIN_NAME, name.c_str());
+    return c;
+  }
+};
+
+Transaction::Transaction(Session& s) : impl_(std::make_unique<Impl>(s)) {}
+Transaction::~Transaction() = default;
+
+std::size_t Transaction::size() const { return impl_->ops.size(); }
+
+void Transaction::add_table() {
+  // No NLM_F_EXCL: adding an existing table is a no-op, which keeps apply idempotent.
+  impl_->push("add table inet bdctl", NFT_MSG_NEWTABLE, NLM_F_CREATE,
+              [](nlmsghdr* nlh) { nftnl_table_nlmsg_build_payload(nlh, Impl::table().get()); });
+}
+
+void Transaction::delete_table() {
+  impl_->push("delete table inet bdctl", NFT_MSG_DELTABLE, 0,
+              [](nlmsghdr* nlh) { nftnl_table_nlmsg_build_payload(nlh, Impl::table().get()); });
+}
+
+void Transaction::add_chain(const ChainSpec& spec) {
+  impl_->push(fmt::format("add chain inet bdctl {}", spec.name), NFT_MSG_NEWCHAIN, NLM_F_CREATE,
+              [&](nlmsghdr* nlh) {
+                auto c = Impl::chain(spec.name);
+                if (spec.is_base()) {
+                  nftnl_chain_set_u32(c.get(), NFTNL_CHAIN_HOOKNUM, hook_num(spec.hook));
+                  nftnl_chain_set_s32(c.get(), NFTNL_CHAIN_PRIO, spec.priority);
+                  nftnl_chain_set_str(c.get(), NFTNL_CHAIN_TYPE, spec.type.c_str());
+                  nftnl_chain_set_u32(c.get(), NFTNL_CHAIN_POLICY, spec.policy_drop ? NF_DROP : NF_ACCEPT);
+                }
+                nftnl_chain_nlmsg_build_payload(nlh, c.get());
+              });
+}
+
+void Transaction::delete_chain(const std::string& name) {
+  impl_->push(fmt::format("delete chain inet bdctl {}", name), NFT_MSG_DELCHAIN, 0,
+              [&](nlmsghdr* nlh) { nftnl_chain_nlmsg_build_payload(nlh, Impl::chain(name).get()); });
+}
+
+void Transaction::add_rule(const std::string& chain, const Rule& rule) {
+  impl_->push(fmt::format("add rule inet bdctl {} {}", chain, rule.text()), NFT_MSG_NEWRULE,
+              NLM_F_CREATE | NLM_F_APPEND, [&](nlmsghdr* nlh) {
+                RulePtr r(nftnl_rule_alloc());
+                nftnl_rule_set_str(r.get(), NFTNL_RULE_TABLE, kTable);
+                nftnl_rule_set_str(r.get(), NFTNL_RULE_CHAIN, chain.c_str());
+                nftnl_rule_set_u32(r.get(), NFTNL_RULE_FAMILY, NFPROTO_INET);
+                rule.add_exprs(r.get());
+                nftnl_rule_nlmsg_build_payload(nlh, r.get());
+              });
+}
+
+void Transaction::replace_chains(const TableState& have, const std::vector<DesiredChain>& want) {
+  add_table();
+  for (const auto& c : want) {
+    // Delete-and-recreate (not flush) so a changed hook, priority or policy
+    // is replaced too; both happen inside this one batch.
+    if (have.chains.count(c.spec.name)) delete_chain(c.spec.name);
+    add_chain(c.spec);
+    for (const auto& r : c.rules) add_rule(c.spec.name, r);
+  }
+}
+
+void Transaction::commit(bool check_only) {
+  if (impl_->ops.empty()) return;
+  auto& nl = impl_->session.netlink();
+  std::vector<char> batch;
+  auto append = [&](const nlmsghdr* nlh) {
+    const char* p = reinterpret_cast<const char*>(nlh);
+    batch.insert(batch.end(), p, p + NLMSG_ALIGN(nlh->nlmsg_len));
+  };
+  char hdr[nl::kMsgBufferSize];
+  append(nftnl_batch_begin(hdr, nl.next_seq()));
+  for (const auto& op : impl_->ops) batch.insert(batch.end(), op.msg.begin(), op.msg.end());
+  if (!check_only) append(nftnl_batch_end(hdr, nl.next_seq()));
+
+  auto errors = nl.send_batch(batch);
+  if (errors.empty()) return;
+  // Report the first error in batch order: later ones are often its consequences.
+  const auto* first = &errors.front();
+  for (const auto& e : errors)
+    if (e.seq < first->seq) first = &e;
+  std::string what = "nftables transaction";
+  for (const auto& op : impl_->ops)
+    if (op.seq == first->seq) what = op.what;
+  std::string msg = what + ": " + std::strerror(first->err);
+  if (!first->msg.empty()) msg += " (" + first->msg + ")";
+  throw SystemError(msg);
+}
+
+}  // namespace bdctl::nft

@@ -1,0 +1,77 @@
+#include "cli.hpp"
+
+#include <fmt/core.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "bdctl/error.hpp"
+
+namespace bdctl::cli {
+
+Format OutputOptions::resolve() const {
+  if (json) return Format::json;
+  if (text) return Format::text;
+  return isatty(STDOUT_FILENO) ? Format::text : Format::json;
+}
+
+void add_output_flags(CLI::App& app, OutputOptions& out) {
+  auto* j = app.add_flag("--json", out.json, "Print one JSON document (default when stdout is not a terminal)");
+  auto* t = app.add_flag("--text", out.text, "Print human-readable text (default on a terminal)");
+  j->excludes(t);
+  app.add_flag("--pretty", out.pretty, "Indent the JSON document");
+}
+
+nlohmann::ordered_json document() {
+  nlohmann::ordered_json d;
+  d["schema_version"] = kSchemaVersion;
+  return d;
+}
+
+void render(const Outcome& o, const OutputOptions& out) {
+  if (out.resolve() == Format::json) {
+    std::string s = o.json.dump(out.pretty ? 2 : -1);
+    std::fwrite(s.data(), 1, s.size(), stdout);
+    std::fputc('\n', stdout);
+  } else {
+    std::fwrite(o.text.data(), 1, o.text.size(), stdout);
+    if (!o.text.empty() && o.text.back() != '\n') std::fputc('\n', stdout);
+  }
+  std::fflush(stdout);
+}
+
+int run(CLI::App& app, int argc, char** argv, const std::function<int()>& body, ExitCodes codes) {
+  const std::string name = app.get_name();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    std::cout << app.help();
+    return codes.ok;
+  } catch (const CLI::CallForAllHelp& e) {
+    std::cout << app.help("", CLI::AppFormatMode::All);
+    return codes.ok;
+  } catch (const CLI::CallForVersion& e) {
+    std::cout << e.what() << "\n";
+    return codes.ok;
+  } catch (const CLI::ParseError& e) {
+    // CLI11's own codes are 100+; bdctl documents one usage code.
+    std::string msg = e.what();
+    fmt::print(stderr, "{}: {}\nTry '{} --help' for more information.\n", name, msg, name);
+    return codes.usage;
+  } catch (const Error& e) {  // option validators that call library parsers
+    fmt::print(stderr, "{}: {}\n", name, e.what());
+    return e.kind() == ErrorKind::input ? codes.usage : codes.failed;
+  }
+  try {
+    return body();
+  } catch (const Error& e) {
+    fmt::print(stderr, "{}: {}\n", name, e.what());
+    return e.kind() == ErrorKind::input ? codes.usage : codes.failed;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "{}: {}\n", name, e.what());
+    return codes.failed;
+  }
+}
+
+}  // namespace bdctl::cli

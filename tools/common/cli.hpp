@@ -1,0 +1,48 @@
+// What every bdctl tool shares: output format flags, rendering one result
+// document, and mapping errors to the documented exit codes. Tools only: the
+// library never prints or exits.
+#pragma once
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace bdctl::cli {
+
+inline constexpr int kSchemaVersion = 1;
+
+enum class Format { text, json };
+
+struct OutputOptions {
+  bool json = false;
+  bool text = false;
+  bool pretty = false;
+  Format resolve() const;  // forced, else text on a TTY and JSON when piped (NO_COLOR-safe)
+};
+
+void add_output_flags(CLI::App& app, OutputOptions& out);
+
+// A command's outcome: one JSON document (schema_version is added first) and
+// the same content as human text, plus the exit code it implies.
+struct Outcome {
+  nlohmann::ordered_json json;
+  std::string text;
+  int exit_code = 0;
+};
+
+void render(const Outcome& o, const OutputOptions& out);
+
+struct ExitCodes {
+  int ok = 0;
+  int failed = 1;  // operation failed (SystemError)
+  int usage = 2;   // bad input or usage (InputError, CLI11 parse errors)
+};
+
+// Parse argv and run the selected subcommand handler; errors become one line
+// on stderr ("<tool>: <message>") and the matching exit code.
+int run(CLI::App& app, int argc, char** argv, const std::function<int()>& body, ExitCodes codes = {});
+
+// A document with schema_version first.
+nlohmann::ordered_json document();
+
+}  // namespace bdctl::cli
