@@ -1,6 +1,8 @@
 #include "bdctl/sysctl.hpp"
 
 #include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -54,18 +56,15 @@ std::optional<std::string> Sysctl::get(const std::string& key) const {
 }
 
 void Sysctl::set(const std::string& key, const std::string& value) const {
-  // /proc/sys files must be written in place (no rename), in one write.
+  // /proc/sys files are written in place, in one write, and never created.
   auto p = path(key);
-  FILE* f = std::fopen(p.c_str(), "we");
-  if (!f) throw SystemError(fmt::format("sysctl {}", key), errno);
+  int fd = ::open(p.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) throw SystemError(fmt::format("sysctl {}", key), errno);
   std::string line = value + "\n";
-  bool ok = std::fwrite(line.data(), 1, line.size(), f) == line.size();
+  ssize_t n = ::write(fd, line.data(), line.size());
   int err = errno;
-  if (std::fclose(f) != 0 && ok) {
-    ok = false;
-    err = errno;
-  }
-  if (!ok) throw SystemError(fmt::format("sysctl {}={}", key, value), err);
+  ::close(fd);
+  if (n != ssize_t(line.size())) throw SystemError(fmt::format("sysctl {}={}", key, value), n < 0 ? err : EIO);
 }
 
 SysctlDropins::SysctlDropins() {
