@@ -1,0 +1,136 @@
+// bdctl-route's library side: the ruleset that routes between the ZeroTier
+// interface and the site LAN, forwarding sysctls, and their inspection.
+#pragma once
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bdctl/ipaddr.hpp"
+#include "bdctl/nft.hpp"
+
+namespace bdctl {
+class Rtnl;
+}
+
+namespace bdctl::route {
+
+inline constexpr const char* kForwardChain = "route_forward";
+inline constexpr const char* kNatChain = "route_postrouting";
+inline constexpr const char* kDropin = "90-bdctl-route.conf";
+
+struct Options {
+  std::string zt_if;   // exact name or a wildcard ("zt*")
+  std::string lan_if;
+  bool masquerade = true;
+  bool allow_lan_initiated = false;
+  bool ipv4 = true;
+  bool ipv6 = true;
+};
+
+// The chains bdctl-route owns, fully determined by the options.
+std::vector<nft::DesiredChain> desired_chains(const Options& o);
+// Global forwarding keys the options need ("net.ipv4.ip_forward", ...).
+std::vector<std::string> forwarding_keys(const Options& o);
+
+// ---- interface discovery -------------------------------------------------
+
+struct DiscoverInput {
+  std::optional<std::string> zt_if;   // --zt
+  std::optional<std::string> lan_if;  // --lan
+  std::optional<Prefix> lan_subnet;   // --lan-subnet: the LAN is the interface routing it
+  // Asks the ZeroTier service for its interface (portDeviceName); nullopt when
+  // the service cannot be asked. May throw to report a definite answer (e.g.
+  // several networks joined). Empty function: do not ask.
+  std::function<std::optional<std::string>()> zerotier_device;
+  bool allow_missing = false;  // accept interfaces that do not exist yet (boot units)
+};
+
+struct Discovered {
+  std::string zt_if, zt_source;    // source: "--zt", "zerotier api", "only zt* link"
+  std::string lan_if, lan_source;  // "--lan", "route to 192.168.1.0/24", "default route"
+};
+
+Discovered discover(const DiscoverInput& in, Rtnl& rtnl);
+
+// ---- up / down ---------------------------------------------------------
+
+struct SysctlChange {
+  std::string key;
+  std::string before;
+  std::string after;
+};
+
+struct RouterRoute {  // what the site router needs with --no-masquerade
+  std::string destination;
+  std::string gateway;
+};
+
+struct UpResult {
+  bool dry_run = false;
+  bool rules_changed = false;
+  std::vector<SysctlChange> sysctl;  // runtime values changed
+  bool persisted_changed = false;
+  std::string dropin;                // the drop-in file that persists forwarding
+  std::vector<RouterRoute> router_routes;
+  std::vector<std::string> warnings;
+  bool changed() const { return rules_changed || !sysctl.empty() || persisted_changed; }
+};
+
+struct UpParams {
+  bool dry_run = false;   // validate against the kernel (no END), change nothing
+  bool persist = true;    // write the sysctl.d drop-in
+};
+
+UpResult up(const Options& o, const UpParams& p, Rtnl& rtnl);
+
+struct DownResult {
+  std::vector<std::string> chains_removed;
+  bool table_removed = false;
+  std::vector<SysctlChange> sysctl;  // values restored
+  bool dropin_removed = false;
+  bool changed() const { return !chains_removed.empty() || !sysctl.empty() || dropin_removed; }
+};
+
+DownResult down();
+
+// The options the last successful `up` applied, if bdctl remembers them.
+std::optional<Options> applied_options();
+
+// ---- status -------------------------------------------------------------
+
+struct SysctlState {
+  std::string key;
+  std::optional<std::string> runtime;
+  std::optional<std::string> persisted;  // the value it gets at boot
+  std::string persisted_file;            // and the file deciding it
+  bool ok = false;
+};
+
+struct InterfaceState {
+  std::string role;  // "zerotier" or "lan"
+  std::string name;
+  bool exists = false;
+  std::string operstate;
+  unsigned mtu = 0;
+  std::vector<std::string> addresses;
+};
+
+struct Status {
+  Options options;
+  std::vector<SysctlState> forwarding;      // global + per-interface
+  std::vector<nft::ChainDrift> rules;       // per owned chain
+  std::vector<InterfaceState> interfaces;
+  std::vector<std::string> warnings;        // things that will defeat the rules
+  bool rules_ok() const;
+  bool forwarding_ok() const;
+  bool ok() const { return rules_ok() && forwarding_ok(); }
+};
+
+Status status(const Options& o, Rtnl& rtnl);
+
+// Things outside bdctl that defeat forwarding: foreign forward-hook chains with
+// a drop policy (Docker), iptables-legacy tables, strict rp_filter.
+std::vector<std::string> interference(const Options& o);
+
+}  // namespace bdctl::route

@@ -1,0 +1,22 @@
+// What bdctl-route remembers between `up` and `down`: the forwarding values it
+// found before it changed them, so `down` restores only what bdctl turned on.
+#pragma once
+#include <map>
+#include <optional>
+#include <string>
+
+#include "bdctl/route.hpp"
+
+namespace bdctl::route {
+
+struct SavedState {
+  std::map<std::string, std::string> prior;  // sysctl key -> value before bdctl set it
+  std::optional<Options> applied;             // what the last `up` installed
+};
+
+std::string state_path();
+SavedState load_state();
+void save_state(const SavedState& s);
+void remove_state();
+
+}  // namespace bdctl::route

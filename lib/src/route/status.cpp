@@ -1,0 +1,122 @@
+#include <arpa/inet.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "bdctl/fileio.hpp"
+#include "bdctl/ifname.hpp"
+#include "bdctl/route.hpp"
+#include "bdctl/rtnl.hpp"
+#include "bdctl/sysctl.hpp"
+
+namespace bdctl::route {
+
+namespace {
+
+SysctlState sysctl_state(const Sysctl& s, const SysctlDropins& d, const std::string& key, bool persisted_matters) {
+  SysctlState st;
+  st.key = key;
+  st.runtime = s.get(key);
+  if (auto p = d.effective(key)) {
+    st.persisted = p->value;
+    st.persisted_file = p->file;
+  }
+  // Values 1 and 2 both mean "on" for per-interface forwarding (tailscale does the same).
+  auto on = [](const std::optional<std::string>& v) { return v && (*v == "1" || *v == "2"); };
+  st.ok = on(st.runtime) && (!persisted_matters || on(st.persisted));
+  return st;
+}
+
+}  // namespace
+
+bool Status::rules_ok() const {
+  return std::all_of(rules.begin(), rules.end(), [](const nft::ChainDrift& d) { return d.empty(); });
+}
+
+bool Status::forwarding_ok() const {
+  return std::all_of(forwarding.begin(), forwarding.end(), [](const SysctlState& s) { return s.ok; });
+}
+
+std::vector<std::string> interference(const Options& o) {
+  std::vector<std::string> w;
+  nft::Session session;
+  for (const auto& f : session.foreign_base_chains("forward"))
+    if (f.policy_drop)
+      w.push_back(fmt::format("chain {} {} {} (hook forward, priority {}) has policy drop: it drops what bdctl "
+                              "accepts unless it accepts {} <-> {} too",
+                              f.family, f.table, f.chain, f.priority, o.zt_if, o.lan_if));
+  for (const char* names : {"/proc/net/ip_tables_names", "/proc/net/ip6_tables_names"}) {
+    auto t = read_file(names);
+    if (t && !t->empty())
+      w.push_back(fmt::format("iptables-legacy tables are loaded ({}): their FORWARD rules apply too; check them "
+                              "with iptables-legacy -S",
+                              names));
+  }
+  Sysctl sysctl;
+  auto all = sysctl.get("net.ipv4.conf.all.rp_filter");
+  for (const auto& ifn : {o.zt_if, o.lan_if}) {
+    if (is_wildcard_ifname(ifn)) continue;
+    auto v = sysctl.get("net/ipv4/conf/" + ifn + "/rp_filter");
+    // The kernel applies the larger of "all" and the interface's own value.
+    int eff = std::max(all ? std::atoi(all->c_str()) : 0, v ? std::atoi(v->c_str()) : 0);
+    if (eff == 1)
+      w.push_back(fmt::format("strict reverse-path filtering on {} (rp_filter=1) drops asymmetric routed traffic; "
+                              "2 (loose) is safe",
+                              ifn));
+  }
+  return w;
+}
+
+Status status(const Options& o, Rtnl& rtnl) {
+  Status st;
+  st.options = o;
+  Sysctl sysctl;
+  SysctlDropins dropins;
+  for (const auto& k : forwarding_keys(o)) st.forwarding.push_back(sysctl_state(sysctl, dropins, k, true));
+  for (const auto& ifn : {o.zt_if, o.lan_if}) {
+    if (is_wildcard_ifname(ifn)) continue;
+    for (const char* fam : {"ipv4", "ipv6"}) {
+      if ((std::string(fam) == "ipv4" && !o.ipv4) || (std::string(fam) == "ipv6" && !o.ipv6)) continue;
+      auto key = fmt::format("net/{}/conf/{}/forwarding", fam, ifn);
+      if (sysctl.get(key)) st.forwarding.push_back(sysctl_state(sysctl, dropins, key, false));
+    }
+  }
+
+  nft::Session session;
+  auto have = session.read_table();
+  auto want = desired_chains(o);
+  st.rules = nft::diff(have, want);
+  if (!o.masquerade && have.chains.count(kNatChain)) {
+    nft::ChainDrift d;
+    d.chain = kNatChain;
+    for (const auto& r : have.chains.at(kNatChain).rules) d.extra_rules.push_back(r);
+    d.extra_rules.push_back("(chain present although --no-masquerade)");
+    st.rules.push_back(d);
+  }
+
+  auto addrs = rtnl.addresses();
+  for (auto [role, ifn] : {std::pair{"zerotier", o.zt_if}, {"lan", o.lan_if}}) {
+    InterfaceState is;
+    is.role = role;
+    is.name = ifn;
+    if (is_wildcard_ifname(ifn)) {
+      for (const auto& l : rtnl.links())
+        if (l.name.compare(0, ifn.size() - 1, ifn, 0, ifn.size() - 1) == 0) {
+          is.exists = true;
+          is.operstate = l.operstate;
+          is.mtu = l.mtu;
+        }
+    } else if (auto l = rtnl.link(ifn)) {
+      is.exists = true;
+      is.operstate = l->operstate;
+      is.mtu = l->mtu;
+      for (const auto& a : addrs)
+        if (a.ifindex == l->index) is.addresses.push_back(a.prefix.to_string());
+    }
+    st.interfaces.push_back(is);
+  }
+  st.warnings = interference(o);
+  return st;
+}
+
+}  // namespace bdctl::route

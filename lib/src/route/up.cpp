@@ -1,0 +1,107 @@
+#include <arpa/inet.h>
+
+#include "bdctl/error.hpp"
+#include "bdctl/fileio.hpp"
+#include "bdctl/ifname.hpp"
+#include "bdctl/lock.hpp"
+#include "bdctl/route.hpp"
+#include "bdctl/rtnl.hpp"
+#include "bdctl/sysctl.hpp"
+#include "state.hpp"
+
+namespace bdctl::route {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+// With --no-masquerade the LAN sees ZeroTier source addresses, so the site
+// router needs a route back to the ZeroTier subnet via the Pi.
+std::vector<RouterRoute> router_routes(const Options& o, Rtnl& rtnl) {
+  std::vector<RouterRoute> out;
+  if (is_wildcard_ifname(o.zt_if) || is_wildcard_ifname(o.lan_if)) return out;
+  auto zt = rtnl.link(o.zt_if);
+  auto lan = rtnl.link(o.lan_if);
+  if (!zt || !lan) return out;
+  auto addrs = rtnl.addresses();
+  for (int fam : {AF_INET, AF_INET6}) {
+    if ((fam == AF_INET && !o.ipv4) || (fam == AF_INET6 && !o.ipv6)) continue;
+    const Address* zta = nullptr;
+    const Address* lana = nullptr;
+    for (const auto& a : addrs) {
+      if (a.prefix.addr.family != fam) continue;
+      // Link-local addresses cannot be a router's gateway across links.
+      if (fam == AF_INET6 && a.prefix.addr.bytes[0] == 0xfe && (a.prefix.addr.bytes[1] & 0xc0) == 0x80) continue;
+      if (a.ifindex == zt->index && !zta) zta = &a;
+      if (a.ifindex == lan->index && !lana) lana = &a;
+    }
+    if (zta && lana) out.push_back({zta->prefix.network().to_string(), lana->prefix.addr.to_string()});
+  }
+  return out;
+}
+
+}  // namespace
+
+UpResult up(const Options& o, const UpParams& p, Rtnl& rtnl) {
+  UpResult res;
+  res.dry_run = p.dry_run;
+  auto want = desired_chains(o);  // validates names before anything changes
+  if (!o.masquerade) res.router_routes = router_routes(o, rtnl);
+  res.warnings = interference(o);
+
+  FileLock lock(ruleset_lock_path(), 10s);
+  nft::Session session;
+  auto have = session.read_table();
+  // Chains bdctl-route owns but no longer wants (masquerade switched off).
+  std::vector<std::string> stale;
+  for (const char* c : {kForwardChain, kNatChain}) {
+    bool wanted = false;
+    for (const auto& w : want) wanted |= w.spec.name == c;
+    if (!wanted && have.chains.count(c)) stale.push_back(c);
+  }
+  bool in_sync = stale.empty();
+  for (const auto& d : nft::diff(have, want)) in_sync &= d.empty();
+
+  if (!in_sync) {
+    nft::Transaction tx(session);
+    tx.replace_chains(have, want);
+    for (const auto& c : stale) tx.delete_chain(c);
+    tx.commit(p.dry_run);
+    res.rules_changed = true;
+  }
+
+  Sysctl sysctl;
+  SysctlDropins dropins;
+  res.dropin = dropins.path(kDropin);
+  auto keys = forwarding_keys(o);
+  if (!p.dry_run) {
+    // Remember what we change before changing it, so a killed run is still
+    // undone correctly by `down`.
+    SavedState saved = load_state();
+    std::vector<std::pair<std::string, std::string>> to_set;
+    for (const auto& k : keys) {
+      auto cur = sysctl.get(k);
+      if (!cur) throw SystemError(k + ": not present in this kernel");
+      if (*cur != "1") {
+        if (!saved.prior.count(k)) saved.prior[k] = *cur;
+        to_set.emplace_back(k, *cur);
+      }
+    }
+    saved.applied = o;
+    save_state(saved);
+    for (const auto& [k, before] : to_set) {
+      sysctl.set(k, "1");
+      res.sysctl.push_back({k, before, "1"});
+    }
+    if (p.persist) {
+      std::map<std::string, std::string> values;
+      for (const auto& k : keys) values[k] = "1";
+      auto before = read_file(res.dropin);
+      dropins.write(kDropin, values, "Forwarding for bdctl-route (ZeroTier <-> LAN)");
+      res.persisted_changed = before != read_file(res.dropin);
+    }
+  }
+  return res;
+}
+
+}  // namespace bdctl::route
