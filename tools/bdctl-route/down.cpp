@@ -1,0 +1,35 @@
+#include <fmt/format.h>
+
+#include "render.hpp"
+#include "verbs.hpp"
+
+namespace bdctl::tool {
+
+Handler setup_down(CLI::App& sub) {
+  auto out = std::make_shared<cli::OutputOptions>();
+  cli::add_output_flags(sub, *out);
+  return [out] {
+    auto d = route::down();
+    cli::Outcome o;
+    o.json = cli::document();
+    o.json["command"] = "down";
+    o.json["changed"] = d.changed();
+    o.json["chains_removed"] = d.chains_removed;
+    o.json["table_removed"] = d.table_removed;
+    o.json["sysctl"] = sysctl_changes(d.sysctl);
+    o.json["dropin_removed"] = d.dropin_removed;
+    if (!d.changed()) {
+      o.text = "nothing to remove: bdctl-route is not installed\n";
+    } else {
+      if (!d.chains_removed.empty())
+        o.text += fmt::format("removed chains: {}{}\n", fmt::join(d.chains_removed, ", "),
+                              d.table_removed ? " (and the now empty table inet bdctl)" : "");
+      for (const auto& c : d.sysctl) o.text += fmt::format("restored: {} {} -> {}\n", c.key, c.before, c.after);
+      if (d.dropin_removed) o.text += "removed the sysctl.d drop-in\n";
+    }
+    cli::render(o, *out);
+    return 0;
+  };
+}
+
+}  // namespace bdctl::tool

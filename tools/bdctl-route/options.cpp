@@ -1,0 +1,82 @@
+#include "options.hpp"
+
+#include <fmt/format.h>
+
+#include "bdctl/config.hpp"
+#include "bdctl/error.hpp"
+#include "bdctl/ipaddr.hpp"
+#include "bdctl/rtnl.hpp"
+#include "zt_lookup.hpp"
+
+namespace bdctl::tool {
+
+void add_route_flags(CLI::App& cmd, RouteFlags& f) {
+  cmd.add_option("--zt", f.zt, "ZeroTier interface (name, or a prefix wildcard such as zt*)")->type_name("IFACE");
+  cmd.add_option("--lan", f.lan, "Site LAN interface")->type_name("IFACE");
+  cmd.add_option("--lan-subnet", f.lan_subnet, "Find the LAN interface as the one routing this subnet")
+      ->type_name("CIDR");
+  cmd.add_option("--network", f.network, "ZeroTier network whose interface to use (16 hex digits)")
+      ->type_name("NWID");
+  cmd.add_option("--zt-home", f.zt_home, "ZeroTier home directory (default $ZEROTIER_HOME or /var/lib/zerotier-one)")
+      ->type_name("DIR");
+  cmd.add_option("--zt-port", f.zt_port, "ZeroTier local API port (default from <home>/zerotier-one.port, else 9993)")
+      ->type_name("PORT");
+  cmd.add_option("--zt-token-file", f.zt_token_file, "File holding the ZeroTier API token")->type_name("FILE");
+  cmd.add_option("--family", f.family, "Address families to route: ipv4, ipv6 or both (default both)")
+      ->type_name("FAMILY")
+      ->check(CLI::IsMember({"ipv4", "ipv6", "both"}));
+  cmd.add_flag("--no-masquerade", f.no_masquerade,
+               "Do not NAT; the site router needs a route back to the ZeroTier subnet (printed)");
+  cmd.add_flag("--allow-lan-initiated", f.allow_lan_initiated,
+               "Let LAN hosts open new connections to the ZeroTier side (refused by default)");
+  cmd.add_flag("--allow-missing", f.allow_missing, "Accept interfaces that do not exist yet (boot units)");
+  cmd.add_option("--config", f.config, "Configuration file (default /etc/bdctl/bdctl.toml)")->type_name("FILE");
+  cli::add_output_flags(cmd, f.out);
+}
+
+ResolvedRoute resolve(const RouteFlags& f, bool prefer_applied) {
+  Config cfg = Config::load(f.config);
+  auto pick = [&](const std::optional<std::string>& flag, const char* key) {
+    return flag ? flag : cfg.get_string(key);
+  };
+  auto zt = pick(f.zt, "route.zt");
+  auto lan = pick(f.lan, "route.lan");
+  auto subnet_text = pick(f.lan_subnet, "site.subnet");
+  auto family = pick(f.family, "route.family").value_or("both");
+  if (family != "ipv4" && family != "ipv6" && family != "both")
+    throw InputError(fmt::format("{}: family '{}' is not ipv4, ipv6 or both", cfg.where("route.family"), family));
+
+  ResolvedRoute r;
+  r.options.masquerade = !f.no_masquerade && cfg.get_bool("route.masquerade").value_or(true);
+  r.options.allow_lan_initiated = f.allow_lan_initiated || cfg.get_bool("route.allow_lan_initiated").value_or(false);
+  r.options.ipv4 = family != "ipv6";
+  r.options.ipv6 = family != "ipv4";
+
+  // status/show without interface flags describe what up installed.
+  if (prefer_applied && !zt && !lan && !subnet_text) {
+    if (auto applied = route::applied_options()) {
+      r.options = *applied;
+      r.zt_source = r.lan_source = "last up";
+      return r;
+    }
+  }
+
+  route::DiscoverInput in;
+  in.zt_if = zt;
+  in.lan_if = lan;
+  if (subnet_text) in.lan_subnet = parse_prefix(*subnet_text);
+  in.allow_missing = f.allow_missing;
+  if (!zt) {
+    ZtLookup lookup{f.zt_home, f.zt_port, f.zt_token_file, f.network};
+    in.zerotier_device = [lookup] { return zerotier_device(lookup); };
+  }
+  Rtnl rtnl;
+  auto d = route::discover(in, rtnl);
+  r.options.zt_if = d.zt_if;
+  r.options.lan_if = d.lan_if;
+  r.zt_source = d.zt_source;
+  r.lan_source = d.lan_source;
+  return r;
+}
+
+}  // namespace bdctl::tool

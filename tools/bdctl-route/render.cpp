@@ -1,0 +1,28 @@
+#include "render.hpp"
+
+namespace bdctl::tool {
+
+void put_options(nlohmann::ordered_json& j, const ResolvedRoute& r) {
+  j["zt_interface"] = r.options.zt_if;
+  j["zt_source"] = r.zt_source;
+  j["lan_interface"] = r.options.lan_if;
+  j["lan_source"] = r.lan_source;
+  j["masquerade"] = r.options.masquerade;
+  j["allow_lan_initiated"] = r.options.allow_lan_initiated;
+  auto fams = nlohmann::ordered_json::array();
+  if (r.options.ipv4) fams.push_back("ipv4");
+  if (r.options.ipv6) fams.push_back("ipv6");
+  j["families"] = fams;
+}
+
+nlohmann::ordered_json sysctl_changes(const std::vector<route::SysctlChange>& v) {
+  auto a = nlohmann::ordered_json::array();
+  for (const auto& c : v) a.push_back({{"key", c.key}, {"before", c.before}, {"after", c.after}});
+  return a;
+}
+
+std::string families_text(const route::Options& o) {
+  return o.ipv4 && o.ipv6 ? "IPv4+IPv6" : o.ipv4 ? "IPv4" : "IPv6";
+}
+
+}  // namespace bdctl::tool

@@ -1,0 +1,31 @@
+#include <fmt/format.h>
+
+#include "render.hpp"
+#include "verbs.hpp"
+
+namespace bdctl::tool {
+
+Handler setup_show(CLI::App& sub) {
+  auto f = std::make_shared<RouteFlags>();
+  add_route_flags(sub, *f);
+  return [f] {
+    auto r = resolve(*f, true);
+    auto chains = route::desired_chains(r.options);
+    std::string ruleset = nft::render(chains);
+    cli::Outcome o;
+    o.json = cli::document();
+    o.json["command"] = "show";
+    put_options(o.json, r);
+    auto keys = route::forwarding_keys(r.options);
+    nlohmann::ordered_json sysctl = nlohmann::ordered_json::object();
+    for (const auto& k : keys) sysctl[k] = "1";
+    o.json["sysctl"] = sysctl;
+    o.json["ruleset"] = ruleset;
+    for (const auto& k : keys) o.text += fmt::format("# sysctl {} = 1\n", k);
+    o.text += ruleset;
+    cli::render(o, f->out);
+    return 0;
+  };
+}
+
+}  // namespace bdctl::tool

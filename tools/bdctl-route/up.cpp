@@ -1,0 +1,69 @@
+#include <fmt/format.h>
+
+#include "bdctl/rtnl.hpp"
+#include "options.hpp"
+#include "render.hpp"
+#include "verbs.hpp"
+
+namespace bdctl::tool {
+
+namespace {
+
+struct UpFlags {
+  RouteFlags route;
+  bool dry_run = false;
+  bool no_persist = false;
+};
+
+std::string text(const ResolvedRoute& r, const route::UpResult& u) {
+  std::string t = fmt::format("{}{} ({}) <-> {} ({}), {}, {}\n", u.dry_run ? "dry run: " : "", r.options.zt_if,
+                              r.zt_source, r.options.lan_if, r.lan_source, families_text(r.options),
+                              r.options.masquerade ? "masquerading" : "no NAT");
+  t += fmt::format("  rules:      {}\n", u.dry_run ? (u.rules_changed ? "would change; the kernel accepts them"
+                                                                       : "already in place")
+                                                   : (u.rules_changed ? "installed in table inet bdctl"
+                                                                      : "already in place"));
+  if (!u.dry_run) {
+    if (u.sysctl.empty()) t += "  forwarding: already on\n";
+    for (const auto& c : u.sysctl) t += fmt::format("  forwarding: {} {} -> {}\n", c.key, c.before, c.after);
+    if (!u.dropin.empty()) t += fmt::format("  persisted:  {}{}\n", u.dropin, u.persisted_changed ? "" : " (unchanged)");
+  }
+  for (const auto& rr : u.router_routes)
+    t += fmt::format("  site router needs: route {} via {}\n", rr.destination, rr.gateway);
+  if (!r.options.masquerade && u.router_routes.empty())
+    t += "  site router needs: a route to the ZeroTier subnet via this Pi's LAN address\n";
+  for (const auto& w : u.warnings) t += fmt::format("  warning: {}\n", w);
+  return t;
+}
+
+}  // namespace
+
+Handler setup_up(CLI::App& sub) {
+  auto f = std::make_shared<UpFlags>();
+  add_route_flags(sub, f->route);
+  sub.add_flag("--dry-run", f->dry_run, "Validate the ruleset against the kernel without committing; change nothing");
+  sub.add_flag("--no-persist", f->no_persist, "Do not write the sysctl.d drop-in that keeps forwarding on at boot");
+  return [f] {
+    auto r = resolve(f->route, false);
+    Rtnl rtnl;
+    auto u = route::up(r.options, {f->dry_run, !f->no_persist}, rtnl);
+    cli::Outcome o;
+    o.json = cli::document();
+    o.json["command"] = "up";
+    o.json["dry_run"] = u.dry_run;
+    o.json["changed"] = u.changed();
+    put_options(o.json, r);
+    o.json["rules_changed"] = u.rules_changed;
+    o.json["sysctl"] = sysctl_changes(u.sysctl);
+    o.json["persisted"] = {{"file", u.dropin}, {"changed", u.persisted_changed}};
+    auto rr = nlohmann::ordered_json::array();
+    for (const auto& x : u.router_routes) rr.push_back({{"destination", x.destination}, {"gateway", x.gateway}});
+    o.json["router_routes"] = rr;
+    o.json["warnings"] = u.warnings;
+    o.text = text(r, u);
+    cli::render(o, f->route.out);
+    return 0;
+  };
+}
+
+}  // namespace bdctl::tool
