@@ -1,0 +1,51 @@
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "bdctl/error.hpp"
+#include "drivers.hpp"
+
+namespace bdctl::relay {
+
+UniqueFd& UniqueFd::operator=(UniqueFd&& o) noexcept {
+  if (this != &o) {
+    if (fd >= 0) ::close(fd);
+    fd = o.fd;
+    o.fd = -1;
+  }
+  return *this;
+}
+UniqueFd::~UniqueFd() {
+  if (fd >= 0) ::close(fd);
+}
+
+const ChannelReading& BoardReading::at(int channel, const std::string& board) const {
+  for (const auto& c : channels)
+    if (c.channel == channel) return c;
+  throw SystemError(fmt::format("board {} reports no channel {} ({} channels)", board, channel, channels.size()));
+}
+
+const std::vector<std::string>& driver_names() {
+  static const std::vector<std::string> names{"kmtronic-http", "kmtronic-udp", "kmtronic-serial", "rigrunner", "gpio"};
+  return names;
+}
+
+Millis default_spacing(const std::string& driver) {
+  if (driver == "kmtronic-http") return Millis(300);  // below 300 ms the web boards hang (openHAB forum)
+  if (driver == "kmtronic-udp") return Millis(100);
+  if (driver == "rigrunner") return Millis(100);
+  if (driver == "kmtronic-serial") return Millis(20);
+  return Millis(0);
+}
+
+std::unique_ptr<Driver> make_driver(const BoardSpec& b) {
+  if (b.driver == "kmtronic-http") return make_kmtronic_http(b);
+  if (b.driver == "kmtronic-udp") return make_kmtronic_udp(b);
+  if (b.driver == "kmtronic-serial") return make_kmtronic_serial(b);
+  if (b.driver == "rigrunner") return make_rigrunner(b);
+  if (b.driver == "gpio") return make_gpio(b);
+  throw InputError(fmt::format("board {}: unknown driver '{}' (kmtronic-http, kmtronic-udp, kmtronic-serial, "
+                               "rigrunner, gpio)",
+                               b.name, b.driver));
+}
+
+}  // namespace bdctl::relay

@@ -1,0 +1,75 @@
+// Replaying intent records: a record whose board lock we can take belongs
+// to a run that died mid-pulse (a live owner would hold the lock).
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "bdctl/error.hpp"
+#include "bdctl/relay_ops.hpp"
+
+namespace bdctl::relay {
+
+std::vector<ActionResult> Controller::recover() {
+  std::vector<ActionResult> out;
+  for (const Intent& i : read_intents()) {
+    ActionResult res;
+    res.name = i.name;
+    res.board = i.board;
+    res.channel = i.channel;
+    res.action = "recover";
+    res.pulse_ms = i.pulse_ms;
+    auto t0 = std::chrono::steady_clock::now();
+    auto finish = [&](std::string result, std::string error = {}) {
+      res.result = std::move(result);
+      if (!error.empty()) res.error = std::move(error);
+      res.elapsed_ms = std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - t0).count();
+      audit(res, "done");
+      out.push_back(res);
+    };
+    auto b = config_.boards.find(i.board);
+    if (b == config_.boards.end()) {
+      finish("error", fmt::format("unfinished pulse on board {} channel {}, but the board is no longer configured; "
+                                  "intent record kept in {}",
+                                  i.board, i.channel, intent_dir()));
+      continue;
+    }
+    res.driver = b->second.driver;
+    std::optional<BoardLock> lock;
+    try {
+      lock.emplace(i.board, Millis(0));
+    } catch (const SystemError&) {
+      continue;  // a live run owns this pulse and will end it
+    }
+    auto now = read_intents();
+    if (std::none_of(now.begin(), now.end(),
+                     [&](const Intent& x) { return x.board == i.board && x.channel == i.channel; }))
+      continue;  // finished between our listing and our lock
+    // Drive to the rest state the record names, even if the config changed since.
+    RelaySpec r;
+    auto cfg = config_.relays.find(i.name);
+    if (cfg != config_.relays.end() && cfg->second.board == i.board && cfg->second.channel == i.channel) r = cfg->second;
+    r.name = i.name;
+    r.board = i.board;
+    r.channel = i.channel;
+    r.rest_on = r.output_of(i.rest_raw);
+    audit(res, "intent");
+    try {
+      Driver& d = driver(i.board);
+      res.before = state_of(r, d.read());
+      if (res.before->at_rest) {
+        res.after = res.before;
+      } else if (!drive_to_rest(d, r, res, std::chrono::steady_clock::now() + std::max(Millis(5000), 3 * b->second.timeout))) {
+        finish("error", fmt::format("STUCK: {} did not return to rest ({})", i.name, res.error));
+        continue;
+      }
+    } catch (const SystemError& e) {
+      finish("error", e.what());
+      continue;
+    }
+    remove_intent(i);
+    finish("ok");
+  }
+  return out;
+}
+
+}  // namespace bdctl::relay

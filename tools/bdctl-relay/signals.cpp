@@ -1,0 +1,43 @@
+#include "signals.hpp"
+
+#include <signal.h>
+
+#include <cerrno>
+
+namespace bdctl::relay_tool {
+
+namespace {
+sigset_t stop_set() {
+  sigset_t s;
+  sigemptyset(&s);
+  sigaddset(&s, SIGINT);
+  sigaddset(&s, SIGTERM);
+  sigaddset(&s, SIGHUP);
+  return s;
+}
+}  // namespace
+
+void block_stop_signals() {
+  sigset_t s = stop_set();
+  sigprocmask(SIG_BLOCK, &s, nullptr);
+  signal(SIGPIPE, SIG_IGN);  // a dropped SSH session must not kill us through stdout either
+}
+
+bool SignalInterrupt::wait_until(std::chrono::steady_clock::time_point deadline) {
+  sigset_t s = stop_set();
+  for (;;) {
+    auto left = deadline - std::chrono::steady_clock::now();
+    if (left <= std::chrono::steady_clock::duration::zero()) left = {};
+    auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(left).count();
+    timespec ts{ns / 1'000'000'000, ns % 1'000'000'000};
+    int sig = sigtimedwait(&s, nullptr, &ts);  // a zero timeout still collects a pending signal
+    if (sig > 0) {
+      reason = sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP";
+      return true;
+    }
+    if (left == decltype(left){}) return false;
+    if (errno != EAGAIN && errno != EINTR) return false;
+  }
+}
+
+}  // namespace bdctl::relay_tool

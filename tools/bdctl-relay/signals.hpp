@@ -1,0 +1,16 @@
+// SIGINT, SIGTERM and SIGHUP are blocked for the whole run and only ever
+// taken by SignalInterrupt::wait_until, so a pulse is always ended (relay
+// back at rest) before the process acts on them.
+#pragma once
+#include "bdctl/relay_safety.hpp"
+
+namespace bdctl::relay_tool {
+
+void block_stop_signals();
+
+class SignalInterrupt final : public relay::Interrupt {
+ public:
+  bool wait_until(std::chrono::steady_clock::time_point deadline) override;
+};
+
+}  // namespace bdctl::relay_tool
