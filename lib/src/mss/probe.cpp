@@ -1,0 +1,152 @@
+// Path-MTU discovery by don't-fragment ICMP echo probes: first the outgoing
+// link's MTU, then whatever MTU a "fragmentation needed" names, and a binary
+// search when routers stay silent (an ICMP black hole).
+#include <fmt/format.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cstring>
+#include <memory>
+
+#include "bdctl/error.hpp"
+#include "bdctl/ipaddr.hpp"
+#include "bdctl/mss.hpp"
+#include "bdctl/rtnl.hpp"
+#include "icmp_socket.hpp"
+
+namespace bdctl::mss {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+struct Target {
+  int family = 0;
+  sockaddr_storage addr{};
+  socklen_t len = 0;
+  std::string text;
+};
+
+std::vector<Target> resolve(const ProbeOptions& o) {
+  addrinfo hints{};
+  hints.ai_family = o.ipv4 && o.ipv6 ? AF_UNSPEC : o.ipv4 ? AF_INET : AF_INET6;
+  hints.ai_socktype = SOCK_DGRAM;
+  addrinfo* res = nullptr;
+  int rc = getaddrinfo(o.host.c_str(), nullptr, &hints, &res);
+  if (rc != 0) throw InputError(fmt::format("HOST {}: does not resolve ({})", o.host, gai_strerror(rc)));
+  std::unique_ptr<addrinfo, void (*)(addrinfo*)> guard(res, freeaddrinfo);
+  std::vector<Target> out;
+  for (int fam : {AF_INET, AF_INET6}) {
+    for (auto* ai = res; ai; ai = ai->ai_next) {
+      if (ai->ai_family != fam) continue;
+      Target t;
+      t.family = fam;
+      std::memcpy(&t.addr, ai->ai_addr, ai->ai_addrlen);
+      t.len = ai->ai_addrlen;
+      char buf[NI_MAXHOST];
+      getnameinfo(ai->ai_addr, ai->ai_addrlen, buf, sizeof buf, nullptr, 0, NI_NUMERICHOST);
+      t.text = buf;
+      out.push_back(t);
+      break;  // the first address of each family, as ping would use
+    }
+  }
+  if (out.empty()) throw InputError(fmt::format("HOST {}: no address of the requested family", o.host));
+  return out;
+}
+
+unsigned outgoing_link_mtu(const Target& t) {
+  Rtnl rt;
+  auto route = rt.route_get(parse_address(t.text));
+  if (!route) throw SystemError(fmt::format("no route to {}", t.text));
+  auto link = rt.link(route->oif);
+  if (!link || link->mtu == 0) throw SystemError(fmt::format("route to {}: no outgoing interface MTU", t.text));
+  return std::min(link->mtu, kMaxMtu);  // lo has 65536; a packet has at most 65535
+}
+
+void measure(const Target& t, const ProbeOptions& o, ProbeResult& r) {
+  const auto start = Clock::now();
+  const auto deadline = start + o.timeout;
+  const unsigned floor_mtu = t.family == AF_INET6 ? kMinMtu6 : kMinMtu4;
+  r.link_mtu = outgoing_link_mtu(t);
+  IcmpSocket sock(t.family, reinterpret_cast<const sockaddr*>(&t.addr), t.len);
+  r.method = sock.method();
+
+  // Invariant: sizes <= ok got a reply; sizes >= bad are known to fail.
+  unsigned ok = 0, bad = r.link_mtu + 1;
+  unsigned next = r.link_mtu;  // the common case: the whole path carries the link MTU
+  bool floor_tried = false;
+  while (ok + 1 < bad && r.probes < o.max_probes) {
+    auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
+    if (left.count() <= 0) break;
+    auto res = sock.probe(next, std::min(o.wait, left));
+    ++r.probes;
+    if (next <= floor_mtu) floor_tried = true;
+    switch (res.answer) {
+      case IcmpSocket::Answer::reply:
+        ok = std::max(ok, next);
+        break;
+      case IcmpSocket::Answer::too_big:
+        ++r.icmp_too_big;
+        bad = std::min(bad, next);
+        // Honour the MTU the hop named: nothing above it gets through there.
+        if (res.mtu > ok && res.mtu < bad) bad = res.mtu + 1;
+        break;
+      case IcmpSocket::Answer::timeout:
+        ++r.timeouts;
+        bad = std::min(bad, next);
+        break;
+      case IcmpSocket::Answer::unreachable:
+        r.error = fmt::format("{}: {}", t.text, std::strerror(res.err));
+        r.elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
+        return;
+    }
+    if (ok + 1 >= bad) break;
+    if (res.answer == IcmpSocket::Answer::too_big && res.mtu != 0 && res.mtu + 1 == bad) {
+      next = res.mtu;  // try exactly what the hop named
+    } else if (ok == 0) {
+      if (floor_tried) break;  // not even the minimum size gets an answer
+      next = std::min(bad - 1, floor_mtu);  // does the host answer at all?
+    } else {
+      next = ok + (bad - ok) / 2;
+    }
+  }
+  r.elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
+  r.path_mtu = ok;
+  r.converged = ok != 0 && ok + 1 >= bad;
+  if (ok != 0) r.mss = ok - (t.family == AF_INET6 ? kHeaders6 : kHeaders4);
+  if (ok == 0) r.error = fmt::format("{}: no echo reply within {} probes", t.text, r.probes);
+}
+
+}  // namespace
+
+void validate(const ProbeOptions& o) {
+  if (o.host.empty()) throw InputError("HOST: empty");
+  if (!o.ipv4 && !o.ipv6) throw InputError("no address family left to probe");
+  if (o.max_probes < 1 || o.max_probes > 64)
+    throw InputError(fmt::format("--max-probes {}: out of range 1..64", o.max_probes));
+  if (o.wait.count() <= 0) throw InputError("--wait: must be longer than 0");
+  if (o.timeout.count() <= 0) throw InputError("--timeout: must be longer than 0");
+}
+
+std::vector<ProbeResult> probe(const ProbeOptions& o) {
+  validate(o);
+  std::vector<ProbeResult> out;
+  for (const auto& t : resolve(o)) {
+    ProbeResult r;
+    r.family = t.family;
+    r.address = t.text;
+    try {
+      measure(t, o, r);
+    } catch (const SystemError& e) {
+      // One family failing (no IPv6 route, say) must not hide the other.
+      r.error = e.what();
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace bdctl::mss

@@ -1,0 +1,24 @@
+// bdctl-mss show: the ruleset `set` would install, loadable by `nft -f`.
+#include "verbs.hpp"
+
+namespace bdctl::mss_tool {
+
+Runner setup_show(CLI::App& sub) {
+  auto args = std::make_shared<ModeArgs>();
+  add_mode_options(sub, *args);
+  return [args] {
+    auto o = to_options(*args);
+    auto chains = mss::desired_chains(o);
+    cli::Outcome out;
+    out.json = cli::document();
+    out.json["command"] = "show";
+    out.json["options"] = options_json(o);
+    out.json["clamps"] = clamps_json(o);
+    out.json["chains"] = chains_json(chains);
+    out.json["nft"] = nft::render(chains);
+    out.text = nft::render(chains);
+    return out;
+  };
+}
+
+}  // namespace bdctl::mss_tool

@@ -1,0 +1,41 @@
+// bdctl-mss's verbs: each file adds one subcommand and renders one result model.
+#pragma once
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "bdctl/mss.hpp"
+#include "cli.hpp"
+
+namespace bdctl::mss_tool {
+
+// The clamp options shared by set, show and status (strings: the library
+// checks ranges so every error names the value the user typed).
+struct ModeArgs {
+  std::optional<std::string> mss, mtu, iface, family;
+  bool pppoe = false, pmtu = false, local = false;
+  bool any_mode() const { return mss || mtu || pppoe || pmtu; }
+};
+void add_mode_options(CLI::App& sub, ModeArgs& a);
+mss::Options to_options(const ModeArgs& a);  // InputError when no mode or a bad value
+unsigned parse_count(const std::string& flag, const std::string& text);
+
+nlohmann::ordered_json options_json(const mss::Options& o);
+nlohmann::ordered_json chains_json(const std::vector<nft::DesiredChain>& chains);
+nlohmann::ordered_json clamps_json(const mss::Options& o);
+
+// Each verb registers its subcommand; the returned function runs it.
+using Runner = std::function<cli::Outcome()>;
+struct Verb {
+  const char* name;
+  const char* help;
+  std::function<Runner(CLI::App&)> setup;
+};
+Runner setup_set(CLI::App& sub);
+Runner setup_clear(CLI::App& sub);
+Runner setup_status(CLI::App& sub);
+Runner setup_show(CLI::App& sub);
+Runner setup_probe(CLI::App& sub);
+
+}  // namespace bdctl::mss_tool
