@@ -1,0 +1,104 @@
+// bdctl-check's library side: "is the backdoor up, and if not, why?"
+//
+// Checks run concurrently, each bounded by its own timeout, the whole run by
+// a deadline. Every check yields one Result (ok / warning / critical /
+// unknown, a one-line summary, details, how long it took); the Report is the
+// one model every output format renders. Checks only read: nothing here
+// changes the system.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "bdctl/duration.hpp"
+#include "bdctl/ipaddr.hpp"
+#include "bdctl/zerotier.hpp"
+
+namespace bdctl {
+class Config;
+}
+
+namespace bdctl::check {
+
+// Nagios order: the numeric value is the plugin exit code.
+enum class State { ok = 0, warning = 1, critical = 2, unknown = 3 };
+std::string_view state_name(State s);  // "ok", "warning", "critical", "unknown"
+// Worst of two for the overall state: critical > warning > unknown > ok
+// (an unknown part never hides a known failure).
+State worse(State a, State b);
+
+struct Result {
+  std::string name;  // "zerotier.service", "lan.nuc", ...
+  State state = State::unknown;
+  std::string summary;  // one line
+  nlohmann::ordered_json details = nlohmann::ordered_json::object();
+  Millis duration{0};
+};
+
+struct Report {
+  State state = State::ok;
+  std::vector<Result> checks;  // in check_names() order
+  Millis duration{0};
+  std::int64_t timestamp = 0;  // unix seconds at the start of the run
+  bool abandoned = false;      // some check was still running at the deadline
+};
+
+// ---- settings ----------------------------------------------------------------
+
+struct Target {
+  std::string name;  // [a-zA-Z0-9_-]+
+  std::string host;  // address or name
+  int port = 0;
+};
+// "nuc=192.168.1.205:3389", "[fd00::5]:22" for IPv6; InputError naming the value.
+Target parse_target(std::string_view spec);
+
+struct Range {
+  std::string name;
+  IpAddr first, last;
+  std::string text;  // as written
+};
+// "192.168.1.2-192.168.1.199" or "192.168.1.192/26"; InputError naming the value.
+Range parse_range(const std::string& name, std::string_view text);
+
+struct Settings {
+  zerotier::ClientOptions zt;
+  std::optional<std::string> network_id;  // check only this network
+  Millis timeout{1000};                   // per check
+  Millis deadline{10000};                 // whole run
+  std::vector<Target> targets;
+  std::optional<Prefix> lan_subnet;       // else the LAN interface's IPv4 network
+  std::optional<std::string> lan_if;      // else the default route's interface
+  std::optional<std::string> zt_if;       // else the networks' portDeviceName, else zt* links
+  std::vector<Range> pools;               // DHCP pools and ranges that must not overlap
+  std::vector<std::pair<std::string, IpAddr>> static_hosts;  // must sit outside the pools
+  std::vector<std::string> only, skip;    // check names or groups
+};
+
+// Fill settings from the config file ([site], [check], [check.targets]);
+// values already set on the command line win, targets add up.
+void apply_config(const Config& cfg, Settings& s);
+
+// Every check name a run with these settings can produce, in report order.
+std::vector<std::string> check_names(const Settings& s);
+// Groups: "zerotier", "forwarding", "uplink", "lan", "plan".
+std::vector<std::string> group_names();
+// Names selected by --only/--skip; InputError for a name matching nothing.
+std::vector<std::string> selected_names(const Settings& s);
+
+Report run(const Settings& s);
+
+// ---- renderings of one Report ---------------------------------------------
+
+// The document body after schema_version: status, duration_ms, timestamp, checks[].
+void to_json(nlohmann::ordered_json& doc, const Report& r);
+std::string to_text(const Report& r);        // a checklist for a person
+std::string to_nagios(const Report& r);      // one line, perfdata after '|'
+std::string to_prometheus(const Report& r);  // node_exporter textfile format
+
+}  // namespace bdctl::check

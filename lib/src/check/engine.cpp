@@ -1,0 +1,152 @@
+// Running the groups concurrently under a whole-run deadline. A group still
+// running at the deadline is abandoned (its thread detached, its checks
+// reported unknown): the run always ends on time.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <condition_variable>
+#include <ctime>
+#include <map>
+#include <thread>
+
+#include "bdctl/error.hpp"
+#include "internal.hpp"
+
+namespace bdctl::check {
+
+std::string_view state_name(State s) {
+  switch (s) {
+    case State::ok: return "ok";
+    case State::warning: return "warning";
+    case State::critical: return "critical";
+    case State::unknown: return "unknown";
+  }
+  return "unknown";
+}
+
+State worse(State a, State b) {
+  auto rank = [](State s) {
+    switch (s) {
+      case State::ok: return 0;
+      case State::unknown: return 1;
+      case State::warning: return 2;
+      case State::critical: return 3;
+    }
+    return 1;
+  };
+  return rank(a) >= rank(b) ? a : b;
+}
+
+namespace detail {
+
+bool Sink::wants_prefix(const std::string& group) const {
+  for (const auto& n : wanted_)
+    if (n.rfind(group + ".", 0) == 0) return true;
+  return false;
+}
+
+void Sink::add(Result r) {
+  if (!wants(r.name)) return;
+  std::lock_guard lk(mu_);
+  results_.push_back(std::move(r));
+}
+
+std::vector<Result> Sink::take() {
+  std::lock_guard lk(mu_);
+  return results_;
+}
+
+Result make(const std::string& name, State st, std::string summary, const Timer& t, nlohmann::ordered_json details) {
+  Result r;
+  r.name = name;
+  r.state = st;
+  r.summary = std::move(summary);
+  r.details = std::move(details);
+  r.duration = t.elapsed();
+  return r;
+}
+
+}  // namespace detail
+
+namespace {
+// uplink.zerotier needs the peers' paths, so the ZeroTier group computes it.
+bool belongs(const std::string& group, const std::string& name) {
+  if (name == "uplink.zerotier") return group == "zerotier";
+  return name.rfind(group + ".", 0) == 0;
+}
+
+struct Shared {
+  std::mutex mu;
+  std::condition_variable cv;
+  int running = 0;
+};
+}  // namespace
+
+Report run(const Settings& s) {
+  using namespace detail;
+  Timer whole;
+  Report rep;
+  rep.timestamp = static_cast<std::int64_t>(std::time(nullptr));
+  auto names = selected_names(s);
+  std::set<std::string> wanted(names.begin(), names.end());
+  auto sink = std::make_shared<Sink>(wanted);
+  auto shared = std::make_shared<Shared>();
+
+  const std::vector<std::pair<std::string, Group>> groups{
+      {"zerotier", zerotier_group}, {"forwarding", forwarding_group}, {"uplink", uplink_group},
+      {"lan", lan_group},           {"plan", plan_group},
+  };
+  // Groups get a copy of the settings: an abandoned thread must not outlive them.
+  auto settings = std::make_shared<const Settings>(s);
+  for (const auto& [group, fn] : groups) {
+    if (std::none_of(names.begin(), names.end(), [&](const std::string& n) { return belongs(group, n); })) continue;
+    {
+      std::lock_guard lk(shared->mu);
+      ++shared->running;
+    }
+    std::thread([fn = fn, group = group, settings, sink, shared] {
+      Timer t;
+      try {
+        fn(*settings, *sink);
+      } catch (const std::exception& e) {
+        // A group that fails as a whole: its missing checks become unknown with the reason.
+        for (const auto& n : check_names(*settings))
+          if (belongs(group, n) && sink->wants(n)) {
+            bool have = false;
+            for (const auto& r : sink->take()) have = have || r.name == n;
+            if (!have) sink->add(make(n, State::unknown, e.what(), t));
+          }
+      }
+      std::lock_guard lk(shared->mu);
+      --shared->running;
+      shared->cv.notify_all();
+    }).detach();
+  }
+  {
+    std::unique_lock lk(shared->mu);
+    shared->cv.wait_for(lk, s.deadline, [&] { return shared->running == 0; });
+    rep.abandoned = shared->running != 0;
+  }
+
+  std::map<std::string, Result> got;
+  for (auto& r : sink->take()) got.emplace(r.name, std::move(r));
+  for (const auto& n : names) {
+    auto it = got.find(n);
+    if (it != got.end()) {
+      rep.checks.push_back(std::move(it->second));
+    } else {
+      Result r;
+      r.name = n;
+      r.state = State::unknown;
+      r.summary = fmt::format("did not finish within the deadline ({})", format_duration(s.deadline));
+      r.duration = whole.elapsed();
+      rep.checks.push_back(std::move(r));
+    }
+  }
+  rep.state = State::ok;
+  for (const auto& r : rep.checks) rep.state = worse(rep.state, r.state);
+  rep.duration = whole.elapsed();
+  return rep;
+}
+
+}  // namespace bdctl::check

@@ -1,0 +1,79 @@
+// Pieces shared by the check groups inside lib/src/check (not installed).
+#pragma once
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "bdctl/check.hpp"
+#include "bdctl/ipaddr.hpp"
+
+namespace bdctl::check::detail {
+
+// Collects results from concurrent groups; the engine reads it at the deadline.
+class Sink {
+ public:
+  explicit Sink(std::set<std::string> wanted) : wanted_(std::move(wanted)) {}
+  bool wants(const std::string& name) const { return wanted_.count(name) != 0; }
+  bool wants_prefix(const std::string& group) const;
+  void add(Result r);
+  std::vector<Result> take();
+
+ private:
+  std::set<std::string> wanted_;
+  std::mutex mu_;
+  std::vector<Result> results_;
+};
+
+// Times one check: start it, then finish() with the state and summary.
+struct Timer {
+  std::chrono::steady_clock::time_point t0 = std::chrono::steady_clock::now();
+  Millis elapsed() const {
+    return std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - t0);
+  }
+};
+Result make(const std::string& name, State st, std::string summary, const Timer& t,
+            nlohmann::ordered_json details = nlohmann::ordered_json::object());
+
+// A group of checks run on one thread.
+using Group = std::function<void(const Settings&, Sink&)>;
+void zerotier_group(const Settings& s, Sink& sink);
+void forwarding_group(const Settings& s, Sink& sink);
+void uplink_group(const Settings& s, Sink& sink);
+void lan_group(const Settings& s, Sink& sink);
+void plan_group(const Settings& s, Sink& sink);
+
+// ---- probes --------------------------------------------------------------
+
+struct TcpOutcome {
+  enum Kind { open, refused, unreachable, timeout, failed } kind = timeout;
+  std::string address;  // "192.168.1.205:3389" as probed
+  std::string error;    // strerror for refused/unreachable/error
+  Millis rtt{0};
+};
+// Connect to every target at once (non-blocking sockets, one poll loop); no
+// target waits longer than timeout, the whole call about one timeout.
+std::vector<TcpOutcome> tcp_probe(const std::vector<Target>& targets, Millis timeout);
+
+struct ArpReply {
+  std::string mac;  // "aa:bb:cc:dd:ee:ff"
+  Millis rtt{0};
+};
+// ARP for target on ifname. sender nullopt: an RFC 5227 probe (sender IP
+// 0.0.0.0), collecting every reply until timeout; otherwise a normal request
+// that returns at the first reply. Replies from our own MAC are ignored.
+std::vector<ArpReply> arp_probe(const std::string& ifname, const IpAddr& target,
+                                const std::optional<IpAddr>& sender, Millis timeout);
+
+// Interfaces the checks look at, found the same way by every group.
+struct Interfaces {
+  std::string lan;                    // "" if none found
+  std::string lan_source;             // "config", "route to SUBNET", "default route"
+  std::vector<std::string> zt;        // configured, or every zt* link
+};
+Interfaces find_interfaces(const Settings& s);
+
+}  // namespace bdctl::check::detail

@@ -1,0 +1,179 @@
+// Targets, ranges, the config file and --only/--skip selection.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
+#include <toml++/toml.h>
+
+#include "bdctl/config.hpp"
+#include "bdctl/error.hpp"
+#include "internal.hpp"
+
+namespace bdctl::check {
+
+namespace {
+bool valid_name(std::string_view n) {
+  if (n.empty() || n.size() > 64) return false;
+  return std::all_of(n.begin(), n.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+  });
+}
+
+// "host:port" or "[v6]:port" (as in a URL).
+std::pair<std::string, int> host_port(std::string_view spec, std::string_view whole) {
+  auto bad = [&](const char* why) {
+    return InputError(fmt::format("invalid target '{}': {} (expected NAME=HOST:PORT)", whole, why));
+  };
+  std::string host;
+  std::string_view port;
+  if (!spec.empty() && spec.front() == '[') {
+    auto close = spec.find(']');
+    if (close == std::string_view::npos || close + 1 >= spec.size() || spec[close + 1] != ':') throw bad("bad [IPv6]:PORT");
+    host = spec.substr(1, close - 1);
+    port = spec.substr(close + 2);
+  } else {
+    auto colon = spec.rfind(':');
+    if (colon == std::string_view::npos) throw bad("no port");
+    host = spec.substr(0, colon);
+    port = spec.substr(colon + 1);
+    if (host.find(':') != std::string::npos) throw bad("write IPv6 addresses as [ADDR]:PORT");
+  }
+  if (host.empty()) throw bad("no host");
+  int p = 0;
+  if (port.empty() || port.size() > 5) throw bad("port is not 1-65535");
+  for (char c : port) {
+    if (c < '0' || c > '9') throw bad("port is not a number");
+    p = p * 10 + (c - '0');
+  }
+  if (p < 1 || p > 65535) throw bad("port is not 1-65535");
+  return {host, p};
+}
+}  // namespace
+
+Target parse_target(std::string_view spec) {
+  auto eq = spec.find('=');
+  if (eq == std::string_view::npos)
+    throw InputError(fmt::format("invalid target '{}': expected NAME=HOST:PORT", spec));
+  Target t;
+  t.name = spec.substr(0, eq);
+  if (!valid_name(t.name))
+    throw InputError(fmt::format("invalid target '{}': the name may use letters, digits, '-' and '_'", spec));
+  std::tie(t.host, t.port) = host_port(spec.substr(eq + 1), spec);
+  return t;
+}
+
+Range parse_range(const std::string& name, std::string_view text) {
+  Range r;
+  r.name = name;
+  r.text = text;
+  auto dash = text.find('-');
+  if (dash != std::string_view::npos) {
+    auto a = try_parse_address(text.substr(0, dash));
+    auto b = try_parse_address(text.substr(dash + 1));
+    if (!a || !b || a->family != b->family)
+      throw InputError(fmt::format("invalid range '{}' for '{}': expected FIRST-LAST or a prefix", text, name));
+    if (std::memcmp(a->bytes.data(), b->bytes.data(), a->size()) > 0)
+      throw InputError(fmt::format("invalid range '{}' for '{}': first address after last", text, name));
+    r.first = *a;
+    r.last = *b;
+    return r;
+  }
+  auto p = try_parse_prefix(text);
+  if (!p) throw InputError(fmt::format("invalid range '{}' for '{}': expected FIRST-LAST or a prefix", text, name));
+  Prefix net = p->network();
+  r.first = net.addr;
+  r.last = net.addr;
+  for (int bit = net.len; bit < net.max_len(); ++bit) r.last.bytes[bit / 8] |= static_cast<std::uint8_t>(0x80 >> (bit % 8));
+  return r;
+}
+
+void apply_config(const Config& cfg, Settings& s) {
+  auto wrap = [&](const std::string& key, auto&& f) {
+    try {
+      f();
+    } catch (const InputError& e) {
+      throw InputError(fmt::format("{}: {}", cfg.where(key), e.what()));
+    }
+  };
+  if (!s.lan_subnet)
+    if (auto v = cfg.get_string("site.subnet")) wrap("site.subnet", [&] { s.lan_subnet = parse_prefix(*v); });
+  if (!s.lan_if)
+    if (auto v = cfg.get_string("site.lan_interface")) s.lan_if = *v;
+  if (!s.zt_if)
+    if (auto v = cfg.get_string("site.zerotier_interface")) s.zt_if = *v;
+  if (!s.network_id)
+    if (auto v = cfg.get_string("site.zerotier_network"))
+      wrap("site.zerotier_network", [&] { s.network_id = zerotier::validate_network_id(*v); });
+  for (const auto& name : [&] {
+         std::vector<std::string> keys;
+         if (auto* t = cfg.root().at_path("site.ranges").as_table())
+           for (auto& [k, v] : *t) keys.emplace_back(k.str());
+         return keys;
+       }()) {
+    std::string key = "site.ranges." + name;
+    auto v = cfg.get_string(key);
+    if (v) wrap(key, [&] { s.pools.push_back(parse_range(name, *v)); });
+  }
+  if (auto* t = cfg.root().at_path("site.static").as_table()) {
+    for (auto& [k, v] : *t) {
+      std::string key = "site.static." + std::string(k.str());
+      auto a = cfg.get_string(key);
+      if (a) wrap(key, [&] { s.static_hosts.emplace_back(std::string(k.str()), parse_address(*a)); });
+    }
+  }
+  std::vector<Target> from_cfg;
+  if (auto* t = cfg.root().at_path("check.targets").as_table()) {
+    for (auto& [k, v] : *t) {
+      std::string key = "check.targets." + std::string(k.str());
+      auto spec = cfg.get_string(key);
+      if (spec) wrap(key, [&] { from_cfg.push_back(parse_target(std::string(k.str()) + "=" + *spec)); });
+    }
+  }
+  // Command-line targets add to the file's; the same name on the command line wins.
+  for (auto& t : from_cfg)
+    if (std::none_of(s.targets.begin(), s.targets.end(), [&](const Target& o) { return o.name == t.name; }))
+      s.targets.push_back(t);
+  if (auto v = cfg.get_duration("check.timeout")) s.timeout = *v;
+  if (auto v = cfg.get_duration("check.deadline")) s.deadline = *v;
+}
+
+std::vector<std::string> group_names() { return {"zerotier", "forwarding", "uplink", "lan", "plan"}; }
+
+std::vector<std::string> check_names(const Settings& s) {
+  std::vector<std::string> n{"zerotier.service", "zerotier.network", "zerotier.route", "zerotier.peers",
+                             "forwarding.sysctl", "forwarding.rules", "forwarding.mss", "forwarding.drops",
+                             "uplink.route",     "uplink.gateway",   "uplink.zerotier"};
+  for (const auto& t : s.targets) n.push_back("lan." + t.name);
+  n.push_back("plan.duplicate");
+  n.push_back("plan.ranges");
+  return n;
+}
+
+std::vector<std::string> selected_names(const Settings& s) {
+  auto all = check_names(s);
+  auto matches = [](const std::string& pattern, const std::string& name) {
+    return name == pattern || name.rfind(pattern + ".", 0) == 0;
+  };
+  auto validate = [&](const std::vector<std::string>& patterns, const char* opt) {
+    for (const auto& p : patterns) {
+      bool any = std::any_of(all.begin(), all.end(), [&](const std::string& n) { return matches(p, n); });
+      auto groups = group_names();
+      bool group = std::find(groups.begin(), groups.end(), p) != groups.end();
+      if (!any && !group)
+        throw InputError(fmt::format("{} '{}': no such check or group (groups: zerotier, forwarding, uplink, lan, plan)",
+                                     opt, p));
+    }
+  };
+  validate(s.only, "--only");
+  validate(s.skip, "--skip");
+  std::vector<std::string> out;
+  for (const auto& n : all) {
+    bool in = s.only.empty() ||
+              std::any_of(s.only.begin(), s.only.end(), [&](const std::string& p) { return matches(p, n); });
+    bool out_ = std::any_of(s.skip.begin(), s.skip.end(), [&](const std::string& p) { return matches(p, n); });
+    if (in && !out_) out.push_back(n);
+  }
+  return out;
+}
+
+}  // namespace bdctl::check

@@ -1,0 +1,18 @@
+// Rendering a check report in the chosen format, to stdout or atomically to a file.
+#pragma once
+#include <optional>
+#include <string>
+
+#include "bdctl/check.hpp"
+#include "cli.hpp"
+
+namespace bdctl::tool {
+
+enum class CheckFormat { text, json, nagios, prometheus };
+
+// --format wins; else --json/--text, else text on a terminal and JSON when piped.
+CheckFormat pick_format(const std::string& format, const cli::OutputOptions& out);
+
+void emit(const check::Report& r, CheckFormat f, bool pretty, const std::optional<std::string>& file);
+
+}  // namespace bdctl::tool
