@@ -20,7 +20,11 @@ export PATH="$BDCTL_BIN:$PATH"
 t_cleanup() {
   local pid ns
   for pid in "${T_PIDS[@]}"; do kill "$pid" 2>/dev/null; done
-  for ns in "${T_NAMESPACES[@]}"; do ip netns del "$ns" 2>/dev/null; done
+  # Whatever still runs inside a test namespace goes with it.
+  for ns in "${T_NAMESPACES[@]}"; do
+    ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
+    ip netns del "$ns" 2>/dev/null
+  done
   rm -rf "$T_TMP"
 }
 trap t_cleanup EXIT
@@ -34,12 +38,13 @@ ns() {
   T_NAMESPACES+=("$T_PREFIX$1")
   ip -n "$T_PREFIX$1" link set lo up
 }
-# in NAME CMD...: run CMD inside namespace NAME.
-in() { local n=$1; shift; ip netns exec "$T_PREFIX$n" "$@"; }
+# on NAME CMD...: run CMD inside namespace NAME.
+on() { local n=$1; shift; ip netns exec "$T_PREFIX$n" "$@"; }
 # link NS_A IF_A NS_B IF_B: a veth pair straight between two namespaces.
 link() { ip link add name "$2" netns "$T_PREFIX$1" type veth peer name "$4" netns "$T_PREFIX$3"; \
          ip -n "$T_PREFIX$1" link set "$2" up; ip -n "$T_PREFIX$3" link set "$4" up; }
-bg() { "$@" & T_PIDS+=($!); }
+# bg CMD...: run CMD in the background (its output discarded), killed on exit.
+bg() { "$@" >/dev/null 2>&1 & T_PIDS+=($!); }
 
 pass() { T_PASSED=$((T_PASSED + 1)); echo "ok - $*"; }
 fail() { T_FAILED=$((T_FAILED + 1)); echo "FAIL - $*"; }
@@ -88,13 +93,13 @@ site() {
   ip -n "${T_PREFIX}lan" route add default via 192.168.1.1
   ip -n "${T_PREFIX}lan" -6 route add default via fd00:1::1
   # Forwarding starts off, as on a fresh Pi.
-  in pi sysctl -qw net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0
+  on pi sysctl -qw net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0
 }
 
 # tcp_listen NS PORT: a TCP server that writes the peer address of each
 # connection to $T_TMP/peer.<NS>.<PORT>.
 tcp_listen() {
-  bg in "$1" python3 -c '
+  bg on "$1" python3 -c '
 import socket, sys
 s = socket.socket(socket.AF_INET6); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
@@ -108,7 +113,7 @@ while True:
 }
 # tcp_connect NS HOST PORT: exit 0 when a connection completes within 2 s.
 tcp_connect() {
-  in "$1" python3 -c '
+  on "$1" python3 -c '
 import socket, sys
 s = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=2)
 assert s.recv(16) == b"hello\n"
