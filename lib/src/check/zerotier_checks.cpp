@@ -138,6 +138,7 @@ void route_check(const Settings& s, Sink& sink, const std::vector<zt::Network>& 
                                      wide.to_string(), node);
   d["suggested_route"] = {{"target", wide.to_string()}, {"via", node}};
   State best = State::critical;
+  bool found = false;  // a route covering the LAN, whatever its state
   std::string summary = fmt::format("no managed route to {} via this node; {}", lan->to_string(), add_hint);
   for (const auto& n : nets) {
     for (const auto& r : n.routes) {
@@ -169,7 +170,8 @@ void route_check(const Settings& s, Sink& sink, const std::vector<zt::Network>& 
         sum = fmt::format("managed route {} via {} (this node) covers {}", r.target, *r.via, lan->to_string());
       }
       auto rank = [](State x) { return x == State::ok ? 0 : x == State::warning ? 1 : 2; };
-      if (rank(st) < rank(best)) {
+      if (!found || rank(st) < rank(best)) {
+        found = true;
         best = st;
         summary = sum;
       }
