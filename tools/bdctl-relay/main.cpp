@@ -46,6 +46,11 @@ int main(int argc, char** argv) {
     Millis lock_wait = parse_duration(wait);
     relay::Audit audit(std::vector<std::string>(argv, argv + argc));
     relay_tool::SignalInterrupt interrupt;
+    // Bad input is refused before anything, recovery included, touches a device.
+    if (*on || *off || *pulse) ctx.config.relay(name);
+    if (*status)
+      for (const auto& n : names) ctx.config.relay(n);
+    if (length) parse_duration(*length);
     relay::Controller controller(ctx.config, audit, interrupt, lock_wait);
     ctx.controller = &controller;
     ctx.recovered = controller.recover();  // every invocation first finishes what a killed run left

@@ -7,17 +7,19 @@
 namespace bdctl::relay_tool {
 
 namespace {
-sigset_t stop_set() {
-  sigset_t s;
-  sigemptyset(&s);
-  sigaddset(&s, SIGINT);
-  sigaddset(&s, SIGTERM);
-  sigaddset(&s, SIGHUP);
-  return s;
-}
+sigset_t g_stop;
+
+sigset_t stop_set() { return g_stop; }
 }  // namespace
 
 void block_stop_signals() {
+  sigemptyset(&g_stop);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+    struct sigaction old{};
+    // A signal the caller ignores (nohup, a background job) stays ignored.
+    if (sigaction(sig, nullptr, &old) == 0 && old.sa_handler == SIG_IGN) continue;
+    sigaddset(&g_stop, sig);
+  }
   sigset_t s = stop_set();
   sigprocmask(SIG_BLOCK, &s, nullptr);
   signal(SIGPIPE, SIG_IGN);  // a dropped SSH session must not kill us through stdout either

@@ -30,7 +30,7 @@ const std::vector<std::string>& driver_names() {
 }
 
 Millis default_spacing(const std::string& driver) {
-  if (driver == "kmtronic-http") return Millis(300);  // below 300 ms the web boards hang (openHAB forum)
+  if (driver == "kmtronic-http") return Millis(350);  // below 300 ms the web boards hang (openHAB forum); 50 ms for jitter
   if (driver == "kmtronic-udp") return Millis(100);
   if (driver == "rigrunner") return Millis(100);
   if (driver == "kmtronic-serial") return Millis(20);

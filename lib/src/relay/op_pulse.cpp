@@ -74,7 +74,9 @@ ActionResult Controller::pulse(const std::string& name, std::optional<Millis> le
   clock::time_point t_on = clock::now();
   try {
     d->set(r.channel, !rest);
-    t_on = last_request_start(r.board);  // the spacing wait is not part of the pulse
+    // The spacing wait before the request is not part of the pulse (drivers
+    // without spacing, e.g. gpio, never move last_request_start).
+    t_on = std::max(t_on, last_request_start(r.board));
   } catch (const SystemError& e) {
     set_error = e.what();  // the command may still have reached the board: end the pulse anyway
   }
