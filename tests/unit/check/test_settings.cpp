@@ -73,7 +73,7 @@ TEST_CASE("a bad value in the config names file, line and key", "[unit]") {
   CHECK_THROWS_WITH(apply_config(cfg, s), Catch::Contains("bd.toml:2") && Catch::Contains("check.targets.nuc"));
 }
 
-TEST_CASE("--only and --skip select names and groups", "[unit]") {
+TEST_CASE("only and skip select names and groups", "[unit]") {
   Settings s;
   s.targets = {parse_target("nuc=1.2.3.4:3389"), parse_target("pi=1.2.3.5:22")};
   auto all = selected_names(s);
