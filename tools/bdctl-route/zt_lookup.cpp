@@ -1,18 +1,22 @@
 #include "zt_lookup.hpp"
 
-#include <fmt/format.h>
-
-#include "bdctl/error.hpp"
+#include "bdctl/zerotier.hpp"
 
 namespace bdctl::tool {
 
-// TODO(zerotier client): ask the local API once lib/src/zerotier lands; until
-// then a named network cannot be resolved and discovery falls back to the
-// only zt* link.
 std::optional<std::string> zerotier_device(const ZtLookup& l) {
-  if (l.network)
-    throw InputError(fmt::format("--network {}: ZeroTier API look-up is not available in this build", *l.network));
-  return std::nullopt;
+  zerotier::ClientOptions opt;
+  opt.home = l.home;
+  opt.port = l.port;
+  opt.token_file = l.token_file;
+  try {
+    return zerotier::interface_name(opt, l.network);
+  } catch (const zerotier::ApiError&) {
+    // The service cannot be asked (not running, no token): a named network
+    // cannot be resolved without it; otherwise fall back to the zt* links.
+    if (l.network) throw;
+    return std::nullopt;
+  }
 }
 
 }  // namespace bdctl::tool

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 
-#include "../route/state.hpp"  // what `bdctl-route up` last applied
 #include "bdctl/ifname.hpp"
 #include "bdctl/mss.hpp"
 #include "bdctl/nft.hpp"
@@ -60,10 +59,10 @@ void sysctl_check(Sink& sink, const Interfaces& ifs) {
 
 void rules_check(Sink& sink, const Interfaces& ifs) {
   Timer t;
-  auto saved = route::load_state();
+  const auto applied = route::applied_options();
   route::Options o;
-  if (saved.applied) {
-    o = *saved.applied;
+  if (applied) {
+    o = *applied;
   } else {
     if (ifs.zt.empty() || ifs.lan.empty()) {
       sink.add(make("forwarding.rules", State::critical,
@@ -82,14 +81,14 @@ void rules_check(Sink& sink, const Interfaces& ifs) {
                        {"missing", d.missing},
                        {"missing_rules", d.missing_rules},
                        {"extra_rules", d.extra_rules}});
-  ordered_json d{{"zt_interface", o.zt_if}, {"lan_interface", o.lan_if}, {"applied", saved.applied.has_value()},
+  ordered_json d{{"zt_interface", o.zt_if}, {"lan_interface", o.lan_if}, {"applied", applied.has_value()},
                  {"drift", drift}};
   if (st.rules_ok())
     sink.add(make("forwarding.rules", State::ok,
                   fmt::format("bdctl-route rules present for {} <-> {}", o.zt_if, o.lan_if), t, std::move(d)));
   else
     sink.add(make("forwarding.rules", State::critical,
-                  saved.applied ? fmt::format("bdctl-route rules differ from what was applied ({} chain(s)): run "
+                  applied ? fmt::format("bdctl-route rules differ from what was applied ({} chain(s)): run "
                                               "bdctl-route up again",
                                               drift.size())
                                 : fmt::format("bdctl-route rules missing for {} <-> {}: run bdctl-route up", o.zt_if,
