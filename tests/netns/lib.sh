@@ -44,7 +44,11 @@ on() { local n=$1; shift; ip netns exec "$T_PREFIX$n" "$@"; }
 link() { ip link add name "$2" netns "$T_PREFIX$1" type veth peer name "$4" netns "$T_PREFIX$3"; \
          ip -n "$T_PREFIX$1" link set "$2" up; ip -n "$T_PREFIX$3" link set "$4" up; }
 # bg CMD...: run CMD in the background (its output discarded), killed on exit.
-bg() { "$@" >/dev/null 2>&1 & T_PIDS+=($!); }
+# With "on NS ..." the recorded pid is the command's own (ip netns exec execs it).
+bg() {
+  if [ "$1" = on ]; then local n=$2; shift 2; set -- ip netns exec "$T_PREFIX$n" "$@"; fi
+  "$@" >/dev/null 2>&1 & T_PIDS+=($!)
+}
 
 pass() { T_PASSED=$((T_PASSED + 1)); echo "ok - $*"; }
 fail() { T_FAILED=$((T_FAILED + 1)); echo "FAIL - $*"; }

@@ -84,4 +84,26 @@ tcp_listen lan 22
 check "and traffic flows through the wildcard rules" tcp_connect remote 192.168.1.10 22
 R down >/dev/null
 
+# --- discovery through the ZeroTier service's local API -------------------------
+# The emulator serves the captured 1.14.1 answers: one network joined, whose
+# interface (portDeviceName) is zt327pdwre.
+on pi ip link add zt327pdwre type veth peer name ztpeer
+on pi ip link set zt327pdwre up
+zthome=$T_TMP/zt
+mkdir -p "$zthome"
+echo ok-route >"$zthome/control"
+bg on pi python3 "$BDCTL_SRC/tests/sim/zerotier/ztemu.py" --home "$zthome" --control "$zthome/control"
+for _ in $(seq 50); do [ -s "$zthome/zerotier-one.port" ] && break; sleep 0.1; done
+R up --zt-home "$zthome" --lan eth0 --json >"$T_TMP/z1.json"
+check_eq "the ZeroTier API names the interface" "zt327pdwre zerotier api" \
+  "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["zt_interface"], d["zt_source"])' "$T_TMP/z1.json")"
+R down >/dev/null
+echo two-networks >"$zthome/control"
+check_exit "two joined networks and no --network: exit 2" 2 R up --zt-home "$zthome" --lan eth0
+check_exit "a malformed --network is refused before any request" 2 R up --zt-home "$zthome" --network xyz --lan eth0
+kill "${T_PIDS[-1]}"; sleep 0.2
+check_exit "service down and several zt* links: exit 2, asks for --zt" 2 R up --zt-home "$zthome" --lan eth0
+R up --zt-home "$zthome" --lan eth0 2>"$T_TMP/err"
+check "the message lists the candidates" grep -q 'several ZeroTier interfaces (zt0, zt327pdwre, ztpeer)' "$T_TMP/err"
+
 done_testing

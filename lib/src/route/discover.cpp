@@ -1,6 +1,8 @@
 #include <arpa/inet.h>
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "bdctl/error.hpp"
 #include "bdctl/ifname.hpp"
 #include "bdctl/route.hpp"
@@ -35,6 +37,7 @@ Discovered discover(const DiscoverInput& in, Rtnl& rtnl) {
       std::vector<std::string> zt;
       for (const auto& l : rtnl.links())
         if (l.name.rfind("zt", 0) == 0) zt.push_back(l.name);
+      std::sort(zt.begin(), zt.end());
       if (zt.size() != 1)
         throw InputError(zt.empty() ? "no ZeroTier interface found (no zt* link, and the ZeroTier service did not "
                                       "answer): name it with --zt"
