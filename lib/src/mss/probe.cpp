@@ -78,6 +78,8 @@ void measure(const Target& t, const ProbeOptions& o, ProbeResult& r) {
   unsigned ok = 0, bad = r.link_mtu + 1;
   unsigned next = r.link_mtu;  // the common case: the whole path carries the link MTU
   bool floor_tried = false;
+  unsigned hinted = 0;   // the MTU a hop named in its last too-big answer
+  unsigned retried = 0;  // the size already sent twice
   while (ok + 1 < bad && r.probes < o.max_probes) {
     auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
     if (left.count() <= 0) break;
@@ -96,6 +98,13 @@ void measure(const Target& t, const ProbeOptions& o, ProbeResult& r) {
         break;
       case IcmpSocket::Answer::timeout:
         ++r.timeouts;
+        // One loss must not undo what a router said, nor make a host look
+        // unreachable (the first packets may wait for neighbour discovery):
+        // those two sizes get a second try.
+        if ((next == hinted || next == floor_mtu) && retried != next) {
+          retried = next;
+          continue;
+        }
         bad = std::min(bad, next);
         break;
       case IcmpSocket::Answer::unreachable:
@@ -105,7 +114,7 @@ void measure(const Target& t, const ProbeOptions& o, ProbeResult& r) {
     }
     if (ok + 1 >= bad) break;
     if (res.answer == IcmpSocket::Answer::too_big && res.mtu != 0 && res.mtu + 1 == bad) {
-      next = res.mtu;  // try exactly what the hop named
+      next = hinted = res.mtu;  // try exactly what the hop named
     } else if (ok == 0) {
       if (floor_tried) break;  // not even the minimum size gets an answer
       next = std::min(bad - 1, floor_mtu);  // does the host answer at all?
