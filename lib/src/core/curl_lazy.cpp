@@ -1,0 +1,104 @@
+// libcurl, loaded on first use.
+//
+// Linking libcurl (OpenSSL build) maps a dozen libraries into every process,
+// about 7 MB of RSS on start-up, although only the ZeroTier client and the
+// relay web drivers speak HTTP. These hidden definitions of the few curl_*
+// functions bdctl calls take the place of the real ones inside libbdctl:
+// the first call dlopen()s libcurl.so.4 and forwards to it. Tools that never
+// speak HTTP (bdctl-route without API discovery, bdctl-mss) never load it.
+#include <curl/curl.h>
+#include <dlfcn.h>
+
+#include <cstdarg>
+#include <mutex>
+
+#include "bdctl/error.hpp"
+
+#define BDCTL_HIDDEN __attribute__((visibility("hidden")))
+
+namespace {
+
+struct Api {
+  CURLcode (*global_init)(long);
+  CURL* (*easy_init)();
+  CURLcode (*easy_setopt)(CURL*, CURLoption, ...);
+  CURLcode (*easy_perform)(CURL*);
+  CURLcode (*easy_getinfo)(CURL*, CURLINFO, ...);
+  void (*easy_cleanup)(CURL*);
+  void (*easy_reset)(CURL*);
+  const char* (*easy_strerror)(CURLcode);
+  curl_slist* (*slist_append)(curl_slist*, const char*);
+  void (*slist_free_all)(curl_slist*);
+};
+
+const Api& api() {
+  static Api a;
+  static std::once_flag once;
+  std::call_once(once, [] {
+    void* h = ::dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+    if (!h) throw bdctl::SystemError(std::string("cannot load libcurl.so.4 (install libcurl4): ") + ::dlerror());
+    auto sym = [h](auto& fn, const char* name) {
+      fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(::dlsym(h, name));
+      if (!fn) throw bdctl::SystemError(std::string("libcurl.so.4 lacks ") + name);
+    };
+    sym(a.global_init, "curl_global_init");
+    sym(a.easy_init, "curl_easy_init");
+    sym(a.easy_setopt, "curl_easy_setopt");
+    sym(a.easy_perform, "curl_easy_perform");
+    sym(a.easy_getinfo, "curl_easy_getinfo");
+    sym(a.easy_cleanup, "curl_easy_cleanup");
+    sym(a.easy_reset, "curl_easy_reset");
+    sym(a.easy_strerror, "curl_easy_strerror");
+    sym(a.slist_append, "curl_slist_append");
+    sym(a.slist_free_all, "curl_slist_free_all");
+  });
+  return a;
+}
+
+}  // namespace
+
+// curl/curl.h may define curl_easy_setopt/getinfo as type-checking macros.
+#undef curl_easy_setopt
+#undef curl_easy_getinfo
+
+extern "C" {
+
+BDCTL_HIDDEN CURLcode curl_global_init(long flags) { return api().global_init(flags); }
+BDCTL_HIDDEN CURL* curl_easy_init() { return api().easy_init(); }
+BDCTL_HIDDEN CURLcode curl_easy_perform(CURL* c) { return api().easy_perform(c); }
+BDCTL_HIDDEN void curl_easy_cleanup(CURL* c) { api().easy_cleanup(c); }
+BDCTL_HIDDEN void curl_easy_reset(CURL* c) { api().easy_reset(c); }
+BDCTL_HIDDEN const char* curl_easy_strerror(CURLcode e) { return api().easy_strerror(e); }
+BDCTL_HIDDEN curl_slist* curl_slist_append(curl_slist* l, const char* s) { return api().slist_append(l, s); }
+BDCTL_HIDDEN void curl_slist_free_all(curl_slist* l) { api().slist_free_all(l); }
+
+// The variadic argument's type follows from the option number, as libcurl
+// itself decodes it: long, pointer (object, function, blob) or curl_off_t.
+BDCTL_HIDDEN CURLcode curl_easy_setopt(CURL* c, CURLoption opt, ...) {
+  va_list ap;
+  va_start(ap, opt);
+  CURLcode rc;
+  if (opt < CURLOPTTYPE_OBJECTPOINT) {
+    long v = va_arg(ap, long);
+    rc = api().easy_setopt(c, opt, v);
+  } else if (opt >= CURLOPTTYPE_OFF_T && opt < CURLOPTTYPE_BLOB) {
+    curl_off_t v = va_arg(ap, curl_off_t);
+    rc = api().easy_setopt(c, opt, v);
+  } else {
+    void* v = va_arg(ap, void*);
+    rc = api().easy_setopt(c, opt, v);
+  }
+  va_end(ap);
+  return rc;
+}
+
+// Every CURLINFO_* takes a pointer to where the answer goes.
+BDCTL_HIDDEN CURLcode curl_easy_getinfo(CURL* c, CURLINFO info, ...) {
+  va_list ap;
+  va_start(ap, info);
+  void* out = va_arg(ap, void*);
+  va_end(ap);
+  return api().easy_getinfo(c, info, out);
+}
+
+}  // extern "C"
