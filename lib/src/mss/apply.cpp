@@ -54,8 +54,12 @@ SetResult set(const Options& o, bool check_only) {
     res.changed = !check_only;
   }
   if (!check_only) {
-    make_dirs(paths::state_dir());
-    write_file_atomic(state_file(), options_to_json(o) + "\n");
+    // Unchanged options need no fsync'd rewrite (set from cron stays cheap).
+    std::string text = options_to_json(o) + "\n";
+    if (read_file(state_file()) != text) {
+      make_dirs(paths::state_dir());
+      write_file_atomic(state_file(), text);
+    }
   }
   return res;
 }
