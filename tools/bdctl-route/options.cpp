@@ -39,8 +39,8 @@ ResolvedRoute resolve(const RouteFlags& f, bool prefer_applied) {
   auto pick = [&](const std::optional<std::string>& flag, const char* key) {
     return flag ? flag : cfg.get_string(key);
   };
-  auto zt = pick(f.zt, "route.zt");
-  auto lan = pick(f.lan, "route.lan");
+  auto zt = pick(f.zt, "site.zerotier_interface");
+  auto lan = pick(f.lan, "site.lan_interface");
   auto subnet_text = pick(f.lan_subnet, "site.subnet");
   auto family = pick(f.family, "route.family").value_or("both");
   if (family != "ipv4" && family != "ipv6" && family != "both")
@@ -67,7 +67,7 @@ ResolvedRoute resolve(const RouteFlags& f, bool prefer_applied) {
   if (subnet_text) in.lan_subnet = parse_prefix(*subnet_text);
   in.allow_missing = f.allow_missing;
   if (!zt) {
-    ZtLookup lookup{f.zt_home, f.zt_port, f.zt_token_file, f.network};
+    ZtLookup lookup{f.zt_home, f.zt_port, f.zt_token_file, pick(f.network, "site.zerotier_network")};
     in.zerotier_device = [lookup] { return zerotier_device(lookup); };
   }
   Rtnl rtnl;
