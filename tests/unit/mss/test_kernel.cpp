@@ -87,7 +87,7 @@ TEST_CASE("clear removes only mss_ chains, and the table only when empty", "[net
   CHECK(res.changed);
   CHECK(res.removed == std::vector<std::string>{kForwardChain});
   CHECK_FALSE(res.table_removed);
-  CHECK(sh("nft list chains inet bdctl").find("route_forward") != std::string::npos);
+  CHECK(sh("nft list table inet bdctl").find("route_forward") != std::string::npos);
   CHECK_FALSE(clear().changed);
   sh("nft delete chain inet bdctl route_forward");
   set(fixed(1452));

@@ -61,7 +61,7 @@ TEST_CASE("a bad interface name is refused before anything else", "[unit]") {
   CHECK_NOTHROW(validate(o));
 }
 
-TEST_CASE("--mtu gives MTU-40 for IPv4 and MTU-60 for IPv6, one rule each", "[unit]") {
+TEST_CASE("mode mtu: --mtu gives MTU-40 for IPv4 and MTU-60 for IPv6, one rule each", "[unit]") {
   auto cl = clamps(by_mtu(1492));
   REQUIRE(cl.size() == 2);
   CHECK(cl[0] == Clamp{nft::Family::ipv4, std::uint16_t(1452)});
@@ -74,7 +74,7 @@ TEST_CASE("--mtu gives MTU-40 for IPv4 and MTU-60 for IPv6, one rule each", "[un
             "meta nfproto ipv6 tcp flags & (syn|rst) == syn tcp option maxseg size > 1432 tcp option maxseg size set 1432"});
 }
 
-TEST_CASE("--mss and --pmtu mean the same for both families: one rule", "[unit]") {
+TEST_CASE("modes mss and pmtu: --mss and --pmtu mean the same for both families: one rule", "[unit]") {
   auto chains = desired_chains(fixed(1452));
   REQUIRE(chains.size() == 1);
   CHECK(texts(chains[0]) == std::vector<std::string>{
@@ -102,7 +102,7 @@ TEST_CASE("the forward chain is a mangle-priority, accept-policy base chain name
   }
 }
 
-TEST_CASE("--iface clamps SYNs coming in and going out through it", "[unit]") {
+TEST_CASE("iface: --iface clamps SYNs coming in and going out through it", "[unit]") {
   auto o = by_mtu(1492);
   o.iface = "ppp0";
   auto c = desired_chains(o)[0];
@@ -113,7 +113,7 @@ TEST_CASE("--iface clamps SYNs coming in and going out through it", "[unit]") {
   CHECK(c.rules[3].text().rfind("oifname \"ppp0\" meta nfproto ipv6 ", 0) == 0);
 }
 
-TEST_CASE("--local adds an output-hook chain that matches only the outgoing interface", "[unit]") {
+TEST_CASE("local: --local adds an output-hook chain that matches only the outgoing interface", "[unit]") {
   auto o = fixed(1452);
   CHECK(desired_chains(o).size() == 1);
   o.local = true;
