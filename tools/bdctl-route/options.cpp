@@ -74,8 +74,8 @@ ResolvedRoute resolve(const RouteFlags& f, bool prefer_applied) {
   auto d = route::discover(in, rtnl);
   r.options.zt_if = d.zt_if;
   r.options.lan_if = d.lan_if;
-  r.zt_source = d.zt_source;
-  r.lan_source = d.lan_source;
+  r.zt_source = zt && !f.zt ? "config site.zerotier_interface" : d.zt_source;
+  r.lan_source = lan && !f.lan ? "config site.lan_interface" : d.lan_source;
   return r;
 }
 
