@@ -98,7 +98,10 @@ Report run(const Settings& s) {
   };
   // Groups get a copy of the settings: an abandoned thread must not outlive them.
   auto settings = std::make_shared<const Settings>(s);
-  for (const auto& [group, fn] : groups) {
+  for (const auto& entry : groups) {
+    // Named references, not a structured binding: clang 14 cannot capture those in a lambda.
+    const std::string& group = entry.first;
+    const Group& fn = entry.second;
     if (std::none_of(names.begin(), names.end(), [&](const std::string& n) { return belongs(group, n); })) continue;
     {
       std::lock_guard lk(shared->mu);

@@ -116,17 +116,19 @@ void apply_config(const Config& cfg, Settings& s) {
   }
   if (auto* t = cfg.root().at_path("site.static").as_table()) {
     for (auto& [k, v] : *t) {
-      std::string key = "site.static." + std::string(k.str());
+      std::string host(k.str());  // a copy: clang 14 cannot capture a structured binding
+      std::string key = "site.static." + host;
       auto a = cfg.get_string(key);
-      if (a) wrap(key, [&] { s.static_hosts.emplace_back(std::string(k.str()), parse_address(*a)); });
+      if (a) wrap(key, [&] { s.static_hosts.emplace_back(host, parse_address(*a)); });
     }
   }
   std::vector<Target> from_cfg;
   if (auto* t = cfg.root().at_path("check.targets").as_table()) {
     for (auto& [k, v] : *t) {
-      std::string key = "check.targets." + std::string(k.str());
+      std::string name(k.str());  // a copy: clang 14 cannot capture a structured binding
+      std::string key = "check.targets." + name;
       auto spec = cfg.get_string(key);
-      if (spec) wrap(key, [&] { from_cfg.push_back(parse_target(std::string(k.str()) + "=" + *spec)); });
+      if (spec) wrap(key, [&] { from_cfg.push_back(parse_target(name + "=" + *spec)); });
     }
   }
   // Command-line targets add to the file's; the same name on the command line wins.

@@ -37,12 +37,19 @@ const char* operstate_name(unsigned s) {
   }
 }
 
-IpAddr addr_from(int family, const void* data) {
+// Attribute readers that check the payload length first: a short or
+// unterminated attribute is ignored instead of read past (found by fuzzing).
+std::optional<IpAddr> addr_from(int family, const nlattr* attr) {
+  std::size_t len = family == AF_INET ? 4 : family == AF_INET6 ? 16 : 0;
+  if (len == 0 || mnl_attr_get_payload_len(attr) < len) return std::nullopt;
   IpAddr a;
   a.family = family;
-  std::memcpy(a.bytes.data(), data, family == AF_INET ? 4 : 16);
+  std::memcpy(a.bytes.data(), mnl_attr_get_payload(attr), len);
   return a;
 }
+bool ok_u32(const nlattr* attr) { return mnl_attr_validate(attr, MNL_TYPE_U32) == 0; }
+bool ok_u8(const nlattr* attr) { return mnl_attr_validate(attr, MNL_TYPE_U8) == 0; }
+bool ok_str(const nlattr* attr) { return mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0; }
 
 Link parse_link(const nlmsghdr* nlh) {
   auto* ifm = static_cast<const ifinfomsg*>(mnl_nlmsg_get_payload(nlh));
@@ -52,12 +59,12 @@ Link parse_link(const nlmsghdr* nlh) {
   l.lower_up = ifm->ifi_flags & IFF_LOWER_UP;
   nl::for_each_attr(nlh, sizeof(*ifm), [&](const nlattr* attr) {
     switch (mnl_attr_get_type(attr)) {
-      case IFLA_IFNAME: l.name = mnl_attr_get_str(attr); break;
-      case IFLA_MTU: l.mtu = mnl_attr_get_u32(attr); break;
-      case IFLA_OPERSTATE: l.operstate = operstate_name(mnl_attr_get_u8(attr)); break;
+      case IFLA_IFNAME: if (ok_str(attr)) l.name = mnl_attr_get_str(attr); break;
+      case IFLA_MTU: if (ok_u32(attr)) l.mtu = mnl_attr_get_u32(attr); break;
+      case IFLA_OPERSTATE: if (ok_u8(attr)) l.operstate = operstate_name(mnl_attr_get_u8(attr)); break;
       case IFLA_LINKINFO: {
         nl::for_each_nested(attr, [&](const nlattr* inner) {
-          if (mnl_attr_get_type(inner) == IFLA_INFO_KIND) l.kind = mnl_attr_get_str(inner);
+          if (mnl_attr_get_type(inner) == IFLA_INFO_KIND && ok_str(inner)) l.kind = mnl_attr_get_str(inner);
         });
         break;
       }
@@ -73,15 +80,17 @@ Route parse_route(const nlmsghdr* nlh) {
   r.table = rtm->rtm_table;
   nl::for_each_attr(nlh, sizeof(*rtm), [&](const nlattr* attr) {
     switch (mnl_attr_get_type(attr)) {
-      case RTA_DST: r.dst = Prefix{addr_from(rtm->rtm_family, mnl_attr_get_payload(attr)), rtm->rtm_dst_len}; break;
-      case RTA_GATEWAY: r.gateway = addr_from(rtm->rtm_family, mnl_attr_get_payload(attr)); break;
-      case RTA_PREFSRC: r.prefsrc = addr_from(rtm->rtm_family, mnl_attr_get_payload(attr)); break;
-      case RTA_OIF: r.oif = int(mnl_attr_get_u32(attr)); break;
-      case RTA_PRIORITY: r.metric = mnl_attr_get_u32(attr); break;
-      case RTA_TABLE: r.table = mnl_attr_get_u32(attr); break;
+      case RTA_DST:
+        if (auto a = addr_from(rtm->rtm_family, attr)) r.dst = Prefix{*a, rtm->rtm_dst_len};
+        break;
+      case RTA_GATEWAY: r.gateway = addr_from(rtm->rtm_family, attr); break;
+      case RTA_PREFSRC: r.prefsrc = addr_from(rtm->rtm_family, attr); break;
+      case RTA_OIF: if (ok_u32(attr)) r.oif = int(mnl_attr_get_u32(attr)); break;
+      case RTA_PRIORITY: if (ok_u32(attr)) r.metric = mnl_attr_get_u32(attr); break;
+      case RTA_TABLE: if (ok_u32(attr)) r.table = mnl_attr_get_u32(attr); break;
       case RTA_METRICS: {
         nl::for_each_nested(attr, [&](const nlattr* m) {
-          if (mnl_attr_get_type(m) == RTAX_MTU) r.mtu = mnl_attr_get_u32(m);
+          if (mnl_attr_get_type(m) == RTAX_MTU && ok_u32(m)) r.mtu = mnl_attr_get_u32(m);
         });
         break;
       }
@@ -161,8 +170,8 @@ std::vector<Address> Rtnl::addresses(int family) {
     if (family && am->ifa_family != family) return;
     std::optional<IpAddr> local, address;
     nl::for_each_attr(m, sizeof(*am), [&](const nlattr* attr) {
-      if (mnl_attr_get_type(attr) == IFA_LOCAL) local = addr_from(am->ifa_family, mnl_attr_get_payload(attr));
-      if (mnl_attr_get_type(attr) == IFA_ADDRESS) address = addr_from(am->ifa_family, mnl_attr_get_payload(attr));
+      if (mnl_attr_get_type(attr) == IFA_LOCAL) local = addr_from(am->ifa_family, attr);
+      if (mnl_attr_get_type(attr) == IFA_ADDRESS) address = addr_from(am->ifa_family, attr);
     });
     // IFA_LOCAL is the interface's own address on point-to-point links.
     auto a = local ? local : address;
