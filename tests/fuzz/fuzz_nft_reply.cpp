@@ -12,6 +12,9 @@
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nf_tables.h>
 
+#include <dlfcn.h>
+
+#include <csetjmp>
 #include <cstdlib>
 #include <fstream>
 #include <vector>
@@ -79,20 +82,43 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   return 0;
 }
 
+// libnftnl calls exit(EXIT_FAILURE) ("nf_tables kernel ABI is broken") on an
+// attribute of an unexpected type: a tool reading such a reply dies with
+// exit 1 before it changes anything. That is libnftnl's policy, not a bdctl
+// crash, so this target takes it as a refusal: exit() is interposed and
+// jumps back here while a message is being parsed.
+jmp_buf* g_parsing = nullptr;
+extern "C" void exit(int status) noexcept {
+  if (g_parsing) longjmp(*g_parsing, 1);
+  using ExitFn = void (*)(int);
+  reinterpret_cast<ExitFn>(dlsym(RTLD_NEXT, "exit"))(status);
+  __builtin_unreachable();
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 1) return 0;
   bool rule = data[0] & 1;
-  // The message exactly as long as the input: ASan sees any read past it.
-  std::size_t len = MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(nfgenmsg)) + (size - 1);
+  // The message exactly as long as the input (padded to NLMSG_ALIGNTO, as
+  // the kernel sends it): ASan sees any read past it.
+  std::size_t len = MNL_ALIGN(MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(nfgenmsg)) + (size - 1));
   if (len > 65535) return 0;
   std::vector<char> buf(len);
   auto* nlh = nftnl_nlmsg_build_hdr(buf.data(), rule ? NFT_MSG_NEWRULE : NFT_MSG_NEWCHAIN, NFPROTO_INET, 0, 1);
   std::copy(data + 1, data + size, buf.data() + nlh->nlmsg_len);
   nlh->nlmsg_len = std::uint32_t(len);
   using namespace bdctl::nft;
+  RulePtr r(nftnl_rule_alloc());
+  ChainPtr c(nftnl_chain_alloc());
+  jmp_buf env;
+  if (setjmp(env) != 0) {
+    g_parsing = nullptr;
+    return 0;  // libnftnl refused the message by calling exit()
+  }
+  g_parsing = &env;
+  int parsed = rule ? nftnl_rule_nlmsg_parse(nlh, r.get()) : nftnl_chain_nlmsg_parse(nlh, c.get());
+  g_parsing = nullptr;
+  if (parsed != 0) return 0;
   if (rule) {
-    RulePtr r(nftnl_rule_alloc());
-    if (nftnl_rule_nlmsg_parse(nlh, r.get()) != 0) return 0;
     // read_table()'s filter, then the chain name and the canonical listing.
     if (nftnl_rule_get_u32(r.get(), NFTNL_RULE_FAMILY) != NFPROTO_INET) return 0;
     const char* table = nftnl_rule_get_str(r.get(), NFTNL_RULE_TABLE);
@@ -100,8 +126,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!table || !chain || std::string(table) != kTable) return 0;
     (void)canonical_exprs(r.get());
   } else {
-    ChainPtr c(nftnl_chain_alloc());
-    if (nftnl_chain_nlmsg_parse(nlh, c.get()) != 0) return 0;
     if (!nftnl_chain_is_set(c.get(), NFTNL_CHAIN_NAME)) return 0;
     auto spec = spec_of(c.get());
     (void)spec.header_text();

@@ -65,8 +65,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // callers read it before parse_*() does: a shorter message is not modelled
   // (see docs/security.md, "netlink replies").
   if (size - 1 < (route ? sizeof(rtmsg) : sizeof(ifinfomsg))) return 0;
-  // The message exactly as long as the input: ASan sees any read past it.
-  std::vector<char> buf(MNL_NLMSG_HDRLEN + size - 1);
+  // The message exactly as long as the input (padded to NLMSG_ALIGNTO, as
+  // the kernel sends it): ASan sees any read past it.
+  std::vector<char> buf(MNL_ALIGN(MNL_NLMSG_HDRLEN + size - 1));
   auto* nlh = mnl_nlmsg_put_header(buf.data());
   nlh->nlmsg_type = route ? RTM_NEWROUTE : RTM_NEWLINK;
   nlh->nlmsg_len = std::uint32_t(buf.size());
