@@ -101,19 +101,24 @@ site() {
 }
 
 # tcp_listen NS PORT: a TCP server that writes the peer address of each
-# connection to $T_TMP/peer.<NS>.<PORT>.
+# connection to $T_TMP/peer.<NS>.<PORT>; returns once it is listening.
 tcp_listen() {
+  local ready="$T_TMP/listening.$1.$2"
   bg on "$1" python3 -c '
 import socket, sys
 s = socket.socket(socket.AF_INET6); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
 s.bind(("::", int(sys.argv[1]))); s.listen(16)
+open(sys.argv[3], "w").close()
 while True:
     c, a = s.accept()
     open(sys.argv[2], "w").write(a[0].removeprefix("::ffff:") + "\n")
     c.sendall(b"hello\n"); c.close()
-' "$2" "$T_TMP/peer.$1.$2"
-  sleep 0.3
+' "$2" "$T_TMP/peer.$1.$2" "$ready"
+  local i
+  for i in $(seq 100); do [ -e "$ready" ] && return 0; sleep 0.05; done
+  echo "tcp_listen: server on $1:$2 did not start" >&2
+  return 1
 }
 # tcp_connect NS HOST PORT: exit 0 when a connection completes within 2 s.
 tcp_connect() {
