@@ -44,18 +44,18 @@ while True:
   FAKE_HOME=$home
 }
 
-# timed CMD...: run CMD in the Pi's namespace; $RC, $MS, stderr in $T_TMP/err.
+# timed CMD...: run CMD in the Pi's namespace; $RC, $MS, stderr in $T_TMP/rerr.
 timed() {
   local t0; t0=$(date +%s%N)
-  ip netns exec "${T_PREFIX}pi" "$@" >"$T_TMP/out" 2>"$T_TMP/err"; RC=$?
+  ip netns exec "${T_PREFIX}pi" "$@" >"$T_TMP/rout" 2>"$T_TMP/rerr"; RC=$?
   MS=$(( ($(date +%s%N) - t0) / 1000000 ))
 }
 # verdict WHAT LIMIT_MS: the route-up run failed cleanly and quickly.
 verdict() {
   check_eq "$1: bdctl-route up exits 1" 1 "$RC"
   check "$1: within ${2} ms (took $MS ms)" test "$MS" -lt "$2"
-  check_eq "$1: one line on stderr" 1 "$(wc -l <"$T_TMP/err")"
-  check "$1: the error says the ZeroTier service failed" grep -qi 'zerotier' "$T_TMP/err"
+  check_eq "$1: one line on stderr" 1 "$(wc -l <"$T_TMP/rerr")"
+  check "$1: the error says the ZeroTier service failed" grep -qi 'zerotier' "$T_TMP/rerr"
   check_eq "$1: nothing was changed" "$before" "$(ruleset)"
 }
 before=$(ruleset)
@@ -69,8 +69,8 @@ for _ in $(seq 50); do [ -s "$ZH/zerotier-one.port" ] && break; sleep 0.1; done
 timed bdctl-route up --zt-home "$ZH" --network "$NWID" --lan eth0
 verdict "emulator SIGKILLed mid-request" 1500
 check_not "the emulator is really gone" kill -0 "$zt_pid"
-cp "$T_TMP/err" "$T_TMP/err.killed"
-check "the error is not a bare libcurl code" bash -c "! grep -q 'CURLE_\|error [0-9]' '$T_TMP/err.killed'"
+cp "$T_TMP/rerr" "$T_TMP/rerr.killed"
+check "the error is not a bare libcurl code" bash -c "! grep -q 'CURLE_\|error [0-9]' '$T_TMP/rerr.killed'"
 
 # --- stand-ins: closed before answering, closed mid-body, never answering --------
 for mode in close half; do
@@ -81,7 +81,7 @@ for mode in close half; do
   # A broken answer is "protocol" (unknown, exit 3); refused or timed out is critical.
   check_eq "check, $mode: exit 3 (unknown), not a crash" 3 "$RC"
   check_eq "check, $mode: zerotier.service unknown, saying what failed" "unknown True" \
-    "$(python3 -c 'import json,sys; c=[c for c in json.load(open(sys.argv[1]))["checks"] if c["name"]=="zerotier.service"][0]; print(c["status"], "ZeroTier service" in c["summary"])' "$T_TMP/out")"
+    "$(python3 -c 'import json,sys; c=[c for c in json.load(open(sys.argv[1]))["checks"] if c["name"]=="zerotier.service"][0]; print(c["status"], "ZeroTier service" in c["summary"])' "$T_TMP/rout")"
   check "check, $mode: within 1.5 s (took $MS ms)" test "$MS" -lt 1500
 done
 fake_service silent
@@ -89,6 +89,6 @@ timed bdctl-route up --zt-home "$FAKE_HOME" --network "$NWID" --lan eth0
 verdict "service never answers (default 2 s timeout)" 3500
 timed bdctl-check --json --zt-home "$FAKE_HOME" --only zerotier.service --timeout 1s --deadline 3s
 check "check, silent: bounded by --timeout 1s (took $MS ms)" test "$MS" -lt 2500
-check_not "check, silent: not reported ok" grep -q '"status": *"ok"' "$T_TMP/out"
+check_not "check, silent: not reported ok" grep -q '"status": *"ok"' "$T_TMP/rout"
 
 done_testing
