@@ -58,6 +58,7 @@ HttpReply HttpClient::get(const std::string& path) {
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, long(board_.timeout.count()));
   curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);  // one short connection per request, as the boards expect
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(c, CURLOPT_NOPROXY, "*");  // requests (and the board password) go to the board only, never an http_proxy
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &reply.body);
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
