@@ -36,10 +36,16 @@ function(bdctl_system_dir out module variable fallback)
   set(${out} "${dir}" PARENT_SCOPE)
 endfunction()
 
-bdctl_system_dir(default_unitdir systemd systemdsystemunitdir lib/systemd/system)
-set(BDCTL_SYSTEMD_UNITDIR "${default_unitdir}" CACHE STRING "Where systemd units install")
-bdctl_system_dir(default_udevdir udev udevdir lib/udev)
-set(BDCTL_UDEV_RULESDIR "${default_udevdir}/rules.d" CACHE STRING "Where udev rules install")
+# Worked out on every configure (the prefix may change); -D overrides.
+if(NOT BDCTL_SYSTEMD_UNITDIR)
+  bdctl_system_dir(BDCTL_SYSTEMD_UNITDIR systemd systemdsystemunitdir lib/systemd/system)
+endif()
+if(NOT BDCTL_UDEV_RULESDIR)
+  # Without udev's .pc, udev's directory sits beside systemd's (/lib/udev).
+  string(REGEX REPLACE "systemd/system$" "udev" udev_fallback "${BDCTL_SYSTEMD_UNITDIR}")
+  bdctl_system_dir(udevdir udev udevdir ${udev_fallback})
+  set(BDCTL_UDEV_RULESDIR "${udevdir}/rules.d")
+endif()
 
 file(GLOB units CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/systemd/*.service
      ${PROJECT_SOURCE_DIR}/systemd/*.timer ${PROJECT_SOURCE_DIR}/systemd/*.path)
