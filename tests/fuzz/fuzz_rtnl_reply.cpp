@@ -25,13 +25,15 @@ void write_seeds(const char* dir) {
     unsigned char family;
     char kind;
   };
-  for (Req q : {Req{RTM_GETLINK, AF_UNSPEC, '\0'}, Req{RTM_GETROUTE, AF_INET, '\1'}, Req{RTM_GETROUTE, AF_INET6, '\1'}}) {
+  for (Req q :
+       {Req{RTM_GETLINK, AF_UNSPEC, '\0'}, Req{RTM_GETROUTE, AF_INET, '\1'}, Req{RTM_GETROUTE, AF_INET6, '\1'}}) {
     std::vector<char> buf(bdctl::nl::kRecvBufferSize);
     auto* nlh = mnl_nlmsg_put_header(buf.data());
     nlh->nlmsg_type = q.type;
     nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
     nlh->nlmsg_seq = 1;
-    auto* g = static_cast<rtgenmsg*>(mnl_nlmsg_put_extra_header(nlh, q.type == RTM_GETLINK ? sizeof(ifinfomsg) : sizeof(rtmsg)));
+    auto* g = static_cast<rtgenmsg*>(
+        mnl_nlmsg_put_extra_header(nlh, q.type == RTM_GETLINK ? sizeof(ifinfomsg) : sizeof(rtmsg)));
     g->rtgen_family = q.family;
     if (mnl_socket_sendto(s, nlh, nlh->nlmsg_len) < 0) break;
     for (bool done = false; !done;) {
