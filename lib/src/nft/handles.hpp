@@ -45,6 +45,8 @@ class Netlink {
   std::vector<BatchError> send_batch(const std::vector<char>& batch);
 
  private:
+  // Reads what is left of an interrupted dump (seq), starting with buf[0..n).
+  void drain(std::vector<char>& buf, std::size_t n, unsigned seq);
   mnl_socket* sock_ = nullptr;
   unsigned portid_ = 0;
   unsigned seq_ = 0;

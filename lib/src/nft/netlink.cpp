@@ -62,8 +62,26 @@ int Netlink::request(nlmsghdr* nlh, const std::function<void(const nlmsghdr*)>& 
     ssize_t n = mnl_socket_recvfrom(sock_, buf.data(), buf.size());
     if (n < 0) throw SystemError("netfilter netlink receive", errno);
     int rc = mnl_cb_run(buf.data(), std::size_t(n), nlh->nlmsg_seq, portid_, data_cb, &ctx);
+    if (rc < 0 && errno == EINTR) {
+      // A dump the kernel marked interrupted (NLM_F_DUMP_INTR: the ruleset
+      // changed meanwhile). Read the rest of it so the socket is clean for
+      // the caller's retry.
+      drain(buf, std::size_t(n), nlh->nlmsg_seq);
+      return EINTR;
+    }
     if (rc < 0) return errno;
     if (rc == MNL_CB_STOP) return 0;
+  }
+}
+
+void Netlink::drain(std::vector<char>& buf, std::size_t n, unsigned seq) {
+  for (;;) {
+    int left = int(n);
+    for (auto* m = reinterpret_cast<const nlmsghdr*>(buf.data()); mnl_nlmsg_ok(m, left); m = mnl_nlmsg_next(m, &left))
+      if (m->nlmsg_seq == seq && (m->nlmsg_type == NLMSG_DONE || m->nlmsg_type == NLMSG_ERROR)) return;
+    ssize_t got = mnl_socket_recvfrom(sock_, buf.data(), buf.size());
+    if (got <= 0) return;
+    n = std::size_t(got);
   }
 }
 

@@ -71,17 +71,26 @@ ChainSpec spec_of(nftnl_chain* c) {
 }
 
 // Dump every chain or rule of every table (the kernel filters nothing here).
+// A dump interrupted by a concurrent ruleset change (EINTR: another tool's
+// commit) is started again, as nft does; objects reach `each` only from a
+// complete dump.
 template <class Obj, class Alloc, class Parse, class Free>
 void dump_all(Netlink& nl, std::uint16_t msgtype, Alloc alloc, Parse parse, Free free_fn,
               const std::function<void(Obj*)>& each) {
-  char buf[nl::kMsgBufferSize];
-  auto* nlh = nftnl_nlmsg_build_hdr(buf, msgtype, NFPROTO_UNSPEC, NLM_F_DUMP, nl.next_seq());
-  int err = nl.request(nlh, [&](const nlmsghdr* m) {
-    Obj* o = alloc();
-    if (parse(m, o) == 0) each(o);
-    free_fn(o);
-  });
-  if (err) throw SystemError("nftables dump", err);
+  constexpr int kAttempts = 10;
+  for (int attempt = 1;; ++attempt) {
+    std::vector<std::unique_ptr<Obj, Free>> got;
+    char buf[nl::kMsgBufferSize];
+    auto* nlh = nftnl_nlmsg_build_hdr(buf, msgtype, NFPROTO_UNSPEC, NLM_F_DUMP, nl.next_seq());
+    int err = nl.request(nlh, [&](const nlmsghdr* m) {
+      std::unique_ptr<Obj, Free> o(alloc(), free_fn);
+      if (parse(m, o.get()) == 0) got.push_back(std::move(o));
+    });
+    if (err == EINTR && attempt < kAttempts) continue;
+    if (err) throw SystemError("nftables dump", err);
+    for (auto& o : got) each(o.get());
+    return;
+  }
 }
 
 }  // namespace
