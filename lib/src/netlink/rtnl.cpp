@@ -192,7 +192,7 @@ std::vector<Route> Rtnl::routes(int family) {
     auto* rm = static_cast<const rtmsg*>(mnl_nlmsg_get_payload(m));
     if (rm->rtm_type != RTN_UNICAST) return;
     auto r = parse_route(m);
-    if (r.table == RT_TABLE_MAIN) out.push_back(std::move(r));
+    if (r.table == RT_TABLE_MAIN) out.push_back(r);  // trivially copyable: nothing to move
   });
   return out;
 }
