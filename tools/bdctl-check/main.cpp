@@ -16,8 +16,7 @@
 using namespace bdctl;
 
 int main(int argc, char** argv) {
-  CLI::App app{"Check that the backdoor works: ZeroTier, forwarding, uplink, LAN targets, address plan",
-               "bdctl-check"};
+  CLI::App app{"Check that the backdoor works: ZeroTier, forwarding, uplink, LAN targets, address plan", "bdctl-check"};
   cli::OutputOptions out;
   cli::add_output_flags(app, out);
   std::optional<std::string> config_path, zt_home, zt_token, network, lan_if, zt_if, lan_subnet, output_file;

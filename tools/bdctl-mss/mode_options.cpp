@@ -14,7 +14,8 @@ void add_mode_options(CLI::App& sub, ModeArgs& a) {
   mss->excludes(mtu)->excludes(ppp)->excludes(pmtu);
   mtu->excludes(ppp)->excludes(pmtu);
   ppp->excludes(pmtu);
-  sub.add_option("--iface", a.iface, "Only SYNs entering or leaving this interface (\"zt*\" allowed)")->type_name("NAME");
+  sub.add_option("--iface", a.iface, "Only SYNs entering or leaving this interface (\"zt*\" allowed)")
+      ->type_name("NAME");
   sub.add_flag("--local", a.local, "Also clamp connections this host opens or accepts (output hook)");
   sub.add_option("--family", a.family, "inet (both, default), ipv4 or ipv6")->type_name("FAMILY");
 }
@@ -35,17 +36,25 @@ unsigned parse_count(const std::string& flag, const std::string& text) {
 
 mss::Options to_options(const ModeArgs& a) {
   mss::Options o;
-  if (a.mss) o.mode = mss::Mode::mss, o.value = parse_count("--mss", *a.mss);
-  else if (a.mtu) o.mode = mss::Mode::mtu, o.value = parse_count("--mtu", *a.mtu);
-  else if (a.pppoe) o.mode = mss::Mode::mtu, o.value = mss::kPppoeMtu, o.pppoe = true;
-  else if (a.pmtu) o.mode = mss::Mode::pmtu;
-  else throw InputError("one of --mss N, --mtu N, --pppoe or --pmtu is required");
+  if (a.mss)
+    o.mode = mss::Mode::mss, o.value = parse_count("--mss", *a.mss);
+  else if (a.mtu)
+    o.mode = mss::Mode::mtu, o.value = parse_count("--mtu", *a.mtu);
+  else if (a.pppoe)
+    o.mode = mss::Mode::mtu, o.value = mss::kPppoeMtu, o.pppoe = true;
+  else if (a.pmtu)
+    o.mode = mss::Mode::pmtu;
+  else
+    throw InputError("one of --mss N, --mtu N, --pppoe or --pmtu is required");
   o.iface = a.iface;
   o.local = a.local;
   if (a.family) {
-    if (*a.family == "ipv4") o.families = mss::Families::ipv4;
-    else if (*a.family == "ipv6") o.families = mss::Families::ipv6;
-    else if (*a.family != "inet") throw InputError(fmt::format("--family {}: not inet, ipv4 or ipv6", *a.family));
+    if (*a.family == "ipv4")
+      o.families = mss::Families::ipv4;
+    else if (*a.family == "ipv6")
+      o.families = mss::Families::ipv6;
+    else if (*a.family != "inet")
+      throw InputError(fmt::format("--family {}: not inet, ipv4 or ipv6", *a.family));
   }
   mss::validate(o);
   return o;

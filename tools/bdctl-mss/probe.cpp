@@ -62,8 +62,8 @@ Runner setup_probe(CLI::App& sub) {
                                 r.converged ? "" : " or more", r.mss, r.probes, r.elapsed.count(),
                                 r.icmp_too_big ? fmt::format(", {} too-big answers", r.icmp_too_big) : "");
       } else {
-        out.text += fmt::format("{} {}: not measured: {}\n", r.family == AF_INET6 ? "IPv6" : "IPv4", r.address,
-                                r.error);
+        out.text +=
+            fmt::format("{} {}: not measured: {}\n", r.family == AF_INET6 ? "IPv6" : "IPv4", r.address, r.error);
       }
     }
     out.json["results"] = arr;

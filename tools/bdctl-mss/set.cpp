@@ -29,7 +29,8 @@ Runner setup_set(CLI::App& sub) {
     out.text = fmt::format("MSS clamp {}: {}\n", verb, mss::describe(o));
     for (const auto& c : mss::clamps(o)) {
       std::string fam = !c.family ? "IPv4+IPv6" : *c.family == nft::Family::ipv4 ? "IPv4" : "IPv6";
-      out.text += fmt::format("  {:<9}  {}\n", fam, c.mss ? fmt::format("MSS <= {}", *c.mss) : "MSS <= route MTU - headers");
+      out.text +=
+          fmt::format("  {:<9}  {}\n", fam, c.mss ? fmt::format("MSS <= {}", *c.mss) : "MSS <= route MTU - headers");
     }
     for (const auto& r : res.removed) out.text += fmt::format("  removed stale chain {}\n", r);
     return out;

@@ -12,7 +12,8 @@ Runner setup_status(CLI::App& sub) {
   add_mode_options(sub, *args);
   return [args] {
     std::optional<mss::Options> given;
-    if (args->any_mode()) given = to_options(*args);
+    if (args->any_mode())
+      given = to_options(*args);
     else if (args->iface || args->local || args->family)
       throw InputError("--iface, --local and --family need one of --mss, --mtu, --pppoe, --pmtu");
     auto st = mss::status(given);

@@ -15,8 +15,8 @@ cli::Outcome list_relays(const Context& ctx) {
     j["name"] = name;
     j["driver"] = b.driver;
     // Where the board is; never its credentials.
-    j["address"] = !b.url.empty()     ? b.url
-                   : !b.host.empty()  ? fmt::format("{}:{}", b.host, b.port)
+    j["address"] = !b.url.empty()      ? b.url
+                   : !b.host.empty()   ? fmt::format("{}:{}", b.host, b.port)
                    : !b.device.empty() ? b.device
                                        : b.chip;
     j["auth"] = !b.user.empty() || !b.password.empty();
@@ -48,8 +48,10 @@ cli::Outcome list_relays(const Context& ctx) {
     if (r.max_per_hour) limits += fmt::format("max {}/h", *r.max_per_hour);
     text += fmt::format("{:<12} {:<10} {:<15} {:>3} {:<6} {:<9} {:<6} {:>7}  {}\n", name, r.board, b.driver, r.channel,
                         relay::to_string(r.wiring),
-                        r.is_protected ? "protected" : r.momentary ? "momentary" : "latched", rest_on ? "on" : "off",
-                        format_duration(r.pulse), limits);
+                        r.is_protected ? "protected"
+                        : r.momentary  ? "momentary"
+                                       : "latched",
+                        rest_on ? "on" : "off", format_duration(r.pulse), limits);
   }
   if (ctx.config.relays.empty()) text = fmt::format("no relays configured in {}\n", ctx.config.source);
   o.text += text;

@@ -56,12 +56,18 @@ int main(int argc, char** argv) {
     ctx.recovered = controller.recover();  // every invocation first finishes what a killed run left
 
     cli::Outcome o;
-    if (*list) o = relay_tool::list_relays(ctx);
-    else if (*status) o = relay_tool::show_status(ctx, names);
-    else if (*on) o = relay_tool::switch_relay(ctx, name, true);
-    else if (*off) o = relay_tool::switch_relay(ctx, name, false);
-    else if (*pulse) o = relay_tool::pulse_relay(ctx, name, length);
-    else o = relay_tool::recover_pulses(ctx);
+    if (*list)
+      o = relay_tool::list_relays(ctx);
+    else if (*status)
+      o = relay_tool::show_status(ctx, names);
+    else if (*on)
+      o = relay_tool::switch_relay(ctx, name, true);
+    else if (*off)
+      o = relay_tool::switch_relay(ctx, name, false);
+    else if (*pulse)
+      o = relay_tool::pulse_relay(ctx, name, length);
+    else
+      o = relay_tool::recover_pulses(ctx);
     cli::render(o, out);
     return o.exit_code;
   });

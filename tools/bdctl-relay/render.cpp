@@ -54,8 +54,8 @@ std::string to_text(const relay::ActionResult& r) {
     if (r.supply_v) extra += fmt::format("  supply {:.2f} V", *r.supply_v);
     if (r.after && !r.after->label.empty()) extra += fmt::format("  \"{}\"", r.after->label);
     line = fmt::format("{:<12} {:<10} ch {:<3} {:<8} {}{}", r.name, r.board, r.channel,
-                       r.after ? word(r.after) : "unknown", r.after ? (r.after->at_rest ? "at rest" : "NOT AT REST") : "",
-                       extra);
+                       r.after ? word(r.after) : "unknown",
+                       r.after ? (r.after->at_rest ? "at rest" : "NOT AT REST") : "", extra);
   } else {
     line = fmt::format("{}: {}: {} -> {}", r.name, head, word(r.before), word(r.after));
     if (r.during) line += fmt::format(" (during: {})", word(r.during));

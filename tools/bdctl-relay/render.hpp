@@ -14,6 +14,7 @@ std::string to_text(const relay::ActionResult& r);
 // Document {schema_version, command, config, recovered, relays} with the
 // exit code: 0 when every result is ok, else 1.
 cli::Outcome outcome(const std::string& command, const std::string& config_path,
-                     const std::vector<relay::ActionResult>& recovered, const std::vector<relay::ActionResult>& results);
+                     const std::vector<relay::ActionResult>& recovered,
+                     const std::vector<relay::ActionResult>& results);
 
 }  // namespace bdctl::relay_tool

@@ -15,7 +15,7 @@ sigset_t stop_set() { return g_stop; }
 void block_stop_signals() {
   sigemptyset(&g_stop);
   for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
-    struct sigaction old{};
+    struct sigaction old {};
     // A signal the caller ignores (nohup, a background job) stays ignored.
     if (sigaction(sig, nullptr, &old) == 0 && old.sa_handler == SIG_IGN) continue;
     sigaddset(&g_stop, sig);

@@ -15,8 +15,7 @@ void add_route_flags(CLI::App& cmd, RouteFlags& f) {
   cmd.add_option("--lan", f.lan, "Site LAN interface")->type_name("IFACE");
   cmd.add_option("--lan-subnet", f.lan_subnet, "Find the LAN interface as the one routing this subnet")
       ->type_name("CIDR");
-  cmd.add_option("--network", f.network, "ZeroTier network whose interface to use (16 hex digits)")
-      ->type_name("NWID");
+  cmd.add_option("--network", f.network, "ZeroTier network whose interface to use (16 hex digits)")->type_name("NWID");
   cmd.add_option("--zt-home", f.zt_home, "ZeroTier home directory (default $ZEROTIER_HOME or /var/lib/zerotier-one)")
       ->type_name("DIR");
   cmd.add_option("--zt-port", f.zt_port, "ZeroTier local API port (default from <home>/zerotier-one.port, else 9993)")

@@ -21,8 +21,6 @@ nlohmann::ordered_json sysctl_changes(const std::vector<route::SysctlChange>& v)
   return a;
 }
 
-std::string families_text(const route::Options& o) {
-  return o.ipv4 && o.ipv6 ? "IPv4+IPv6" : o.ipv4 ? "IPv4" : "IPv6";
-}
+std::string families_text(const route::Options& o) { return o.ipv4 && o.ipv6 ? "IPv4+IPv6" : o.ipv4 ? "IPv4" : "IPv6"; }
 
 }  // namespace bdctl::tool

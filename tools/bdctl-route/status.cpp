@@ -43,14 +43,16 @@ nlohmann::ordered_json to_json(const route::Status& s) {
 
 std::string text(const ResolvedRoute& r, const route::Status& s) {
   auto mark = [](bool ok) { return ok ? "ok  " : "FAIL"; };
-  std::string t = fmt::format("{}: {} ({}) <-> {} ({}), {}\n", s.ok() ? "ok" : "DRIFT", r.options.zt_if,
-                              r.zt_source, r.options.lan_if, r.lan_source, families_text(r.options));
+  std::string t = fmt::format("{}: {} ({}) <-> {} ({}), {}\n", s.ok() ? "ok" : "DRIFT", r.options.zt_if, r.zt_source,
+                              r.options.lan_if, r.lan_source, families_text(r.options));
   for (const auto& f : s.forwarding)
     t += fmt::format("  [{}] {} = {} (at boot: {}{})\n", mark(f.ok), f.key, f.runtime.value_or("?"),
                      f.persisted.value_or("unset"), f.persisted_file.empty() ? "" : " from " + f.persisted_file);
   for (const auto& d : s.rules) {
     t += fmt::format("  [{}] chain inet bdctl {}{}\n", mark(d.empty()), d.chain,
-                     d.missing ? ": missing" : d.spec_differs ? ": defined differently" : "");
+                     d.missing        ? ": missing"
+                     : d.spec_differs ? ": defined differently"
+                                      : "");
     if (!d.missing)
       for (const auto& m : d.missing_rules) t += fmt::format("         missing rule: {}\n", m);
     for (const auto& e : d.extra_rules) t += fmt::format("         unexpected rule: {}\n", e);

@@ -19,14 +19,14 @@ std::string text(const ResolvedRoute& r, const route::UpResult& u) {
   std::string t = fmt::format("{}{} ({}) <-> {} ({}), {}, {}\n", u.dry_run ? "dry run: " : "", r.options.zt_if,
                               r.zt_source, r.options.lan_if, r.lan_source, families_text(r.options),
                               r.options.masquerade ? "masquerading" : "no NAT");
-  t += fmt::format("  rules:      {}\n", u.dry_run ? (u.rules_changed ? "would change; the kernel accepts them"
-                                                                       : "already in place")
-                                                   : (u.rules_changed ? "installed in table inet bdctl"
-                                                                      : "already in place"));
+  t += fmt::format("  rules:      {}\n",
+                   u.dry_run ? (u.rules_changed ? "would change; the kernel accepts them" : "already in place")
+                             : (u.rules_changed ? "installed in table inet bdctl" : "already in place"));
   if (!u.dry_run) {
     if (u.sysctl.empty()) t += "  forwarding: already on\n";
     for (const auto& c : u.sysctl) t += fmt::format("  forwarding: {} {} -> {}\n", c.key, c.before, c.after);
-    if (!u.dropin.empty()) t += fmt::format("  persisted:  {}{}\n", u.dropin, u.persisted_changed ? "" : " (unchanged)");
+    if (!u.dropin.empty())
+      t += fmt::format("  persisted:  {}{}\n", u.dropin, u.persisted_changed ? "" : " (unchanged)");
   }
   for (const auto& rr : u.router_routes)
     t += fmt::format("  site router needs: route {} via {}\n", rr.destination, rr.gateway);

@@ -48,11 +48,10 @@ std::string help_text(const std::optional<std::string>& beside) {
       "\n"
       "Commands:\n";
   for (const auto& [name, text] : rows) s += "  " + name + std::string(width - name.size() + 2, ' ') + text + "\n";
-  s +=
-      "\n"
-      "'bdctl help COMMAND' or 'bdctl COMMAND --help' shows a command's own help.\n"
-      "Exit status: the command's own; 2 for bad usage or an unknown command,\n"
-      "1 when the command is found but cannot be run.\n";
+  s += "\n"
+       "'bdctl help COMMAND' or 'bdctl COMMAND --help' shows a command's own help.\n"
+       "Exit status: the command's own; 2 for bad usage or an unknown command,\n"
+       "1 when the command is found but cannot be run.\n";
   return s;
 }
 

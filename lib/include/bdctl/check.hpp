@@ -72,12 +72,12 @@ struct Settings {
   Millis timeout{1000};                   // per check
   Millis deadline{10000};                 // whole run
   std::vector<Target> targets;
-  std::optional<Prefix> lan_subnet;       // else the LAN interface's IPv4 network
-  std::optional<std::string> lan_if;      // else the default route's interface
-  std::optional<std::string> zt_if;       // else the networks' portDeviceName, else zt* links
-  std::vector<Range> pools;               // DHCP pools and ranges that must not overlap
+  std::optional<Prefix> lan_subnet;                          // else the LAN interface's IPv4 network
+  std::optional<std::string> lan_if;                         // else the default route's interface
+  std::optional<std::string> zt_if;                          // else the networks' portDeviceName, else zt* links
+  std::vector<Range> pools;                                  // DHCP pools and ranges that must not overlap
   std::vector<std::pair<std::string, IpAddr>> static_hosts;  // must sit outside the pools
-  std::vector<std::string> only, skip;    // check names or groups
+  std::vector<std::string> only, skip;                       // check names or groups
 };
 
 // Fill settings from the config file ([site], [check], [check.targets]);

@@ -41,7 +41,7 @@ class Config {
   std::optional<long long> get_int(const std::string& key) const;
   std::optional<bool> get_bool(const std::string& key) const;
   std::optional<std::chrono::milliseconds> get_duration(const std::string& key) const;  // "2s"
-  std::vector<std::string> get_strings(const std::string& key) const;  // array of strings
+  std::vector<std::string> get_strings(const std::string& key) const;                   // array of strings
   // Names of the sub-tables of a table ("relays" -> {"bms1", "emc2"}).
   std::vector<std::string> table_keys(const std::string& key) const;
 

@@ -1,8 +1,8 @@
 // Small file helpers: whole-file reads and crash-safe replacement.
 #pragma once
+#include <sys/types.h>
 #include <optional>
 #include <string>
-#include <sys/types.h>
 
 namespace bdctl {
 

@@ -34,8 +34,8 @@ enum class Families { both, ipv4, ipv6 };
 // What `set`, `show` and `status` are told (one mode, validated by validate()).
 struct Options {
   Mode mode = Mode::mss;
-  unsigned value = 0;  // the MSS (Mode::mss) or the link MTU (Mode::mtu); 0 for pmtu
-  bool pppoe = false;  // --pppoe: Mode::mtu with 1492, remembered for display
+  unsigned value = 0;                // the MSS (Mode::mss) or the link MTU (Mode::mtu); 0 for pmtu
+  bool pppoe = false;                // --pppoe: Mode::mtu with 1492, remembered for display
   std::optional<std::string> iface;  // matched by name, in and out; "zt*" allowed
   bool local = false;                // also clamp what the host itself sends (output hook)
   Families families = Families::both;
@@ -75,8 +75,8 @@ std::optional<Options> load_state();
 
 struct SetResult {
   bool changed = false;
-  std::size_t operations = 0;           // netlink messages sent (0 when unchanged)
-  std::vector<std::string> removed;     // stale mss_* chains deleted
+  std::size_t operations = 0;        // netlink messages sent (0 when unchanged)
+  std::vector<std::string> removed;  // stale mss_* chains deleted
   std::vector<nft::DesiredChain> chains;
 };
 // check_only: the kernel validates the batch and nothing is changed or saved.
@@ -114,17 +114,17 @@ struct ProbeOptions {
   std::string host;
   bool ipv4 = true;
   bool ipv6 = true;
-  std::chrono::milliseconds wait{1000};     // for each probe's answer
+  std::chrono::milliseconds wait{1000};      // for each probe's answer
   std::chrono::milliseconds timeout{30000};  // for the whole probe of one family
-  unsigned max_probes = 20;                   // per family
+  unsigned max_probes = 20;                  // per family
 };
 void validate(const ProbeOptions& o);
 
 struct ProbeResult {
-  int family = 0;       // AF_INET, AF_INET6
-  std::string address;  // what HOST resolved to
-  std::string method;   // "icmp-dgram" (unprivileged ping socket) or "icmp-raw"
-  std::string error;    // empty on success: why this family could not be measured
+  int family = 0;          // AF_INET, AF_INET6
+  std::string address;     // what HOST resolved to
+  std::string method;      // "icmp-dgram" (unprivileged ping socket) or "icmp-raw"
+  std::string error;       // empty on success: why this family could not be measured
   unsigned link_mtu = 0;   // MTU of the outgoing interface: the first probe
   unsigned path_mtu = 0;   // largest packet that got an echo reply (0: none)
   unsigned mss = 0;        // path_mtu - 40 (IPv4) or - 60 (IPv6)

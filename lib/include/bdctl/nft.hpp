@@ -27,8 +27,8 @@ inline constexpr int kPrioSrcnat = 100;
 
 struct ChainSpec {
   std::string name;
-  std::string type;    // "filter", "nat", "route"; empty for a regular chain
-  std::string hook;    // "prerouting", "input", "forward", "output", "postrouting"
+  std::string type;  // "filter", "nat", "route"; empty for a regular chain
+  std::string hook;  // "prerouting", "input", "forward", "output", "postrouting"
   int priority = 0;
   bool policy_drop = false;
 
@@ -54,8 +54,8 @@ class Rule {
   Rule& iifname(const std::string& name);
   Rule& oifname(const std::string& name);
   Rule& nfproto(Family f);
-  Rule& tcp_syn();                       // tcp flags & (syn|rst) == syn (SYN and SYN-ACK)
-  Rule& ct_state(std::uint32_t mask);    // any of the bits
+  Rule& tcp_syn();                         // tcp flags & (syn|rst) == syn (SYN and SYN-ACK)
+  Rule& ct_state(std::uint32_t mask);      // any of the bits
   Rule& tcp_mss_above(std::uint16_t mss);  // tcp option maxseg size > mss
   Rule& set_tcp_mss(std::uint16_t mss);
   Rule& set_tcp_mss_rt_mtu();
@@ -93,8 +93,8 @@ struct DesiredChain {
 
 struct ChainDrift {
   std::string chain;
-  bool missing = false;        // the chain does not exist
-  bool spec_differs = false;   // exists with another type/hook/priority/policy
+  bool missing = false;                    // the chain does not exist
+  bool spec_differs = false;               // exists with another type/hook/priority/policy
   std::vector<std::string> missing_rules;  // nft syntax of expected rules not found
   std::vector<std::string> extra_rules;    // canonical listing of rules not expected
   bool empty() const { return !missing && !spec_differs && missing_rules.empty() && extra_rules.empty(); }

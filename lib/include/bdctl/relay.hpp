@@ -22,8 +22,8 @@ struct BoardSpec {
   int port = 12345;    // kmtronic-udp
   std::string device;  // kmtronic-serial: /dev/ttyUSB0
   std::string user;
-  std::string password;  // never printed, logged or put in an error
-  std::string chip;      // gpio: chip label or /dev/gpiochipN (empty: search all); "fake:PATH" for tests
+  std::string password;            // never printed, logged or put in an error
+  std::string chip;                // gpio: chip label or /dev/gpiochipN (empty: search all); "fake:PATH" for tests
   std::vector<std::string> lines;  // gpio: line names, channel 1 = lines[0]
   bool active_low = false;         // gpio
   int channels = 0;                // kmtronic-serial (4 or 8); optional elsewhere

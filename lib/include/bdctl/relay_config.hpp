@@ -18,10 +18,10 @@ struct RelaySpec {
   std::string board;
   int channel = 0;
   Wiring wiring = Wiring::NO;
-  bool momentary = false;       // reset contact: bounded pulses only
-  bool is_protected = false;    // feeds the Pi, hotspot or switch: never switched off
-  Millis pulse{1000};           // default pulse length
-  Millis max_pulse{10000};      // longest pulse accepted
+  bool momentary = false;     // reset contact: bounded pulses only
+  bool is_protected = false;  // feeds the Pi, hotspot or switch: never switched off
+  Millis pulse{1000};         // default pulse length
+  Millis max_pulse{10000};    // longest pulse accepted
   std::optional<Millis> cooldown;
   std::optional<int> max_per_hour;
   std::optional<bool> rest_on;  // output at rest; default: output of the driver's rest state

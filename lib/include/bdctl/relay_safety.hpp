@@ -50,7 +50,7 @@ std::chrono::steady_clock::time_point last_request_start(const std::string& boar
 // A pulse in flight: written (fsynced) before energising, removed after the
 // relay is verified at rest.
 struct Intent {
-  std::string name;   // relay name
+  std::string name;  // relay name
   std::string board;
   int channel = 0;
   bool rest_raw = false;

@@ -20,7 +20,7 @@ inline constexpr const char* kNatChain = "route_postrouting";
 inline constexpr const char* kDropin = "90-bdctl-route.conf";
 
 struct Options {
-  std::string zt_if;   // exact name or a wildcard ("zt*")
+  std::string zt_if;  // exact name or a wildcard ("zt*")
   std::string lan_if;
   bool masquerade = true;
   bool allow_lan_initiated = false;
@@ -71,15 +71,15 @@ struct UpResult {
   bool rules_changed = false;
   std::vector<SysctlChange> sysctl;  // runtime values changed
   bool persisted_changed = false;
-  std::string dropin;                // the drop-in file that persists forwarding
+  std::string dropin;  // the drop-in file that persists forwarding
   std::vector<RouterRoute> router_routes;
   std::vector<std::string> warnings;
   bool changed() const { return rules_changed || !sysctl.empty() || persisted_changed; }
 };
 
 struct UpParams {
-  bool dry_run = false;   // validate against the kernel (no END), change nothing
-  bool persist = true;    // write the sysctl.d drop-in
+  bool dry_run = false;  // validate against the kernel (no END), change nothing
+  bool persist = true;   // write the sysctl.d drop-in
 };
 
 UpResult up(const Options& o, const UpParams& p, Rtnl& rtnl);
@@ -118,10 +118,10 @@ struct InterfaceState {
 
 struct Status {
   Options options;
-  std::vector<SysctlState> forwarding;      // global + per-interface
-  std::vector<nft::ChainDrift> rules;       // per owned chain
+  std::vector<SysctlState> forwarding;  // global + per-interface
+  std::vector<nft::ChainDrift> rules;   // per owned chain
   std::vector<InterfaceState> interfaces;
-  std::vector<std::string> warnings;        // things that will defeat the rules
+  std::vector<std::string> warnings;  // things that will defeat the rules
   bool rules_ok() const;
   bool forwarding_ok() const;
   bool ok() const { return rules_ok() && forwarding_ok(); }

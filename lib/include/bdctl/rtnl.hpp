@@ -47,7 +47,7 @@ class Rtnl {
   std::optional<Link> link(const std::string& name);
   std::optional<Link> link(int index);
   std::vector<Address> addresses(int family = 0);  // 0: both
-  std::vector<Route> routes(int family);            // main table
+  std::vector<Route> routes(int family);           // main table
   std::optional<Route> default_route(int family);  // lowest metric
   // What the kernel would do for dst (RTM_GETROUTE, as `ip route get`).
   std::optional<Route> route_get(const IpAddr& dst);

@@ -25,10 +25,10 @@ inline constexpr const char* kDefaultHome = "/var/lib/zerotier-one";
 
 // What the caller may force; everything left empty is found as zerotier-cli does.
 struct ClientOptions {
-  std::optional<std::string> home{};      // --zt-home, else $ZEROTIER_HOME, else kDefaultHome
-  std::optional<int> port{};              // --zt-port, else <home>/zerotier-one.port, else 9993
+  std::optional<std::string> home{};        // --zt-home, else $ZEROTIER_HOME, else kDefaultHome
+  std::optional<int> port{};                // --zt-port, else <home>/zerotier-one.port, else 9993
   std::optional<std::string> token_file{};  // --zt-token-file, else <home>/authtoken.secret,
-                                          // else ~/.zeroTierOneAuthToken
+                                            // else ~/.zeroTierOneAuthToken
   std::string host = "127.0.0.1";
   Millis timeout{2000};  // whole request, connect included
 };
@@ -84,15 +84,15 @@ struct Network {
 };
 
 struct PeerPath {
-  std::string address;  // "ip/port"
+  std::string address;                           // "ip/port"
   std::int64_t last_send = 0, last_receive = 0;  // ms since the epoch, 0 if never
   bool active = false, expired = false, preferred = false;
 };
 
 struct Peer {
-  std::string address;  // 10 hex
-  std::string role;     // LEAF, MOON, PLANET
-  std::optional<int> latency_ms;  // -1 on the wire means unknown
+  std::string address;                 // 10 hex
+  std::string role;                    // LEAF, MOON, PLANET
+  std::optional<int> latency_ms;       // -1 on the wire means unknown
   std::optional<std::string> version;  // "-1.-1.-1" on the wire means unknown
   bool tunneled = false;
   std::vector<PeerPath> paths;
@@ -118,8 +118,8 @@ std::string validate_node_address(std::string_view addr);
 
 // Why a request failed, for callers that map failures to states.
 enum class Failure {
-  not_running,     // connection refused
-  timeout,         // no answer in time
+  not_running,  // connection refused
+  timeout,      // no answer in time
   token_unreadable,
   token_rejected,  // 401
   protocol,        // unexpected status or body
@@ -152,7 +152,7 @@ class Client {
   std::vector<Network> networks();
   std::optional<Network> network(std::string_view id);  // nullopt: not joined (404 {})
   std::vector<Peer> peers();
-  std::optional<Peer> peer(std::string_view address);   // nullopt: unknown ({} with 200)
+  std::optional<Peer> peer(std::string_view address);  // nullopt: unknown ({} with 200)
 
   // Raw GET for tools that pass a path through; returns {status code, body}.
   std::pair<long, std::string> get(const std::string& path);

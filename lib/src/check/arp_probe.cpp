@@ -46,7 +46,8 @@ std::vector<ArpReply> arp_probe(const std::string& ifname, const IpAddr& target,
   ifreq ifr{};
   std::snprintf(ifr.ifr_name, IFNAMSIZ, "%s", ifname.c_str());
   if (::ioctl(s.fd, SIOCGIFHWADDR, &ifr) != 0) throw SystemError(fmt::format("MAC address of {}", ifname), errno);
-  if (ifr.ifr_hwaddr.sa_family != ARPHRD_ETHER) throw SystemError(fmt::format("{} is not an Ethernet interface", ifname));
+  if (ifr.ifr_hwaddr.sa_family != ARPHRD_ETHER)
+    throw SystemError(fmt::format("{} is not an Ethernet interface", ifname));
   std::uint8_t mymac[6];
   std::memcpy(mymac, ifr.ifr_hwaddr.sa_data, 6);
 
@@ -99,7 +100,7 @@ std::vector<ArpReply> arp_probe(const std::string& ifname, const IpAddr& target,
     if (len < static_cast<ssize_t>(sizeof ans) || from.sll_pkttype == PACKET_OUTGOING) continue;
     if (ntohs(ans.arp_op) != ARPOP_REPLY) continue;
     if (std::memcmp(ans.arp_spa, target.bytes.data(), 4) != 0) continue;  // not about our target
-    if (std::memcmp(ans.arp_sha, mymac, 6) == 0) continue;              // ourselves
+    if (std::memcmp(ans.arp_sha, mymac, 6) == 0) continue;                // ourselves
     std::string mac = mac_text(ans.arp_sha);
     bool dup = false;
     for (const auto& r : out) dup = dup || r.mac == mac;

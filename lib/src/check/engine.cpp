@@ -93,8 +93,8 @@ Report run(const Settings& s) {
   auto shared = std::make_shared<Shared>();
 
   const std::vector<std::pair<std::string, Group>> groups{
-      {"zerotier", zerotier_group}, {"forwarding", forwarding_group}, {"uplink", uplink_group},
-      {"lan", lan_group},           {"plan", plan_group},
+      {"zerotier", zerotier_group}, {"forwarding", forwarding_group}, {"uplink", uplink_group}, {"lan", lan_group},
+      {"plan", plan_group},
   };
   // Groups get a copy of the settings: an abandoned thread must not outlive them.
   auto settings = std::make_shared<const Settings>(s);

@@ -54,9 +54,10 @@ std::string to_text(const Report& r) {
   for (const auto& x : r.checks) w = std::max(w, x.name.size());
   std::string out = fmt::format("{}: {} ({} ms)\n", upper(state_name(r.state)), tally(r), r.duration.count());
   for (const auto& x : r.checks) {
-    const char* mark = x.state == State::ok ? " ok " : x.state == State::warning ? "WARN"
-                       : x.state == State::critical                              ? "CRIT"
-                                                                                 : " ?? ";
+    const char* mark = x.state == State::ok         ? " ok "
+                       : x.state == State::warning  ? "WARN"
+                       : x.state == State::critical ? "CRIT"
+                                                    : " ?? ";
     out += fmt::format("[{}] {:<{}}  {} ({} ms)\n", mark, x.name, w, x.summary, x.duration.count());
     if (x.state != State::ok && x.details.is_object() && x.details.contains("hint") && x.details["hint"].is_string())
       out += fmt::format("       {:<{}}  hint: {}\n", "", w, x.details["hint"].get<std::string>());
@@ -69,8 +70,10 @@ std::string to_nagios(const Report& r) {
   // appear in the text, and one line only.
   auto clean = [](std::string s) {
     for (auto& c : s)
-      if (c == '|') c = '/';
-      else if (c == '\n' || c == '\r') c = ' ';
+      if (c == '|')
+        c = '/';
+      else if (c == '\n' || c == '\r')
+        c = ' ';
     return s;
   };
   std::string text;
@@ -80,9 +83,9 @@ std::string to_nagios(const Report& r) {
       if (x.state == want) text += fmt::format("{}{}: {}", text.empty() ? "" : "; ", x.name, x.summary);
   if (text.empty()) text = fmt::format("{} checks ok", r.checks.size());
   auto c = counts(r);
-  std::string perf = fmt::format("'duration'={:.3f}s;;;0; 'ok'={};;;0; 'warning'={};;;0; 'critical'={};;;0; 'unknown'={};;;0;",
-                                 r.duration.count() / 1000.0, c[State::ok], c[State::warning], c[State::critical],
-                                 c[State::unknown]);
+  std::string perf =
+      fmt::format("'duration'={:.3f}s;;;0; 'ok'={};;;0; 'warning'={};;;0; 'critical'={};;;0; 'unknown'={};;;0;",
+                  r.duration.count() / 1000.0, c[State::ok], c[State::warning], c[State::critical], c[State::unknown]);
   for (const auto& x : r.checks) {
     std::string label = x.name;
     for (auto& ch : label)
@@ -96,10 +99,14 @@ std::string to_prometheus(const Report& r) {
   auto esc = [](const std::string& v) {
     std::string o;
     for (char c : v) {
-      if (c == '\\') o += "\\\\";
-      else if (c == '"') o += "\\\"";
-      else if (c == '\n') o += "\\n";
-      else o += c;
+      if (c == '\\')
+        o += "\\\\";
+      else if (c == '"')
+        o += "\\\"";
+      else if (c == '\n')
+        o += "\\n";
+      else
+        o += c;
     }
     return o;
   };

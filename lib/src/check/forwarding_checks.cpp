@@ -43,7 +43,7 @@ void sysctl_check(Sink& sink, const Interfaces& ifs) {
   }
   State st = State::ok;
   std::string sum = fmt::format("forwarding on for {}", names.empty() ? std::string("(no interfaces found)")
-                                                                       : fmt::format("{}", fmt::join(names, ", ")));
+                                                                      : fmt::format("{}", fmt::join(names, ", ")));
   ordered_json d{{"values", values}, {"interfaces", names}};
   if (!strict.empty()) {
     st = State::warning;
@@ -81,18 +81,18 @@ void rules_check(Sink& sink, const Interfaces& ifs) {
                        {"missing", d.missing},
                        {"missing_rules", d.missing_rules},
                        {"extra_rules", d.extra_rules}});
-  ordered_json d{{"zt_interface", o.zt_if}, {"lan_interface", o.lan_if}, {"applied", applied.has_value()},
-                 {"drift", drift}};
+  ordered_json d{
+      {"zt_interface", o.zt_if}, {"lan_interface", o.lan_if}, {"applied", applied.has_value()}, {"drift", drift}};
   if (st.rules_ok())
     sink.add(make("forwarding.rules", State::ok,
                   fmt::format("bdctl-route rules present for {} <-> {}", o.zt_if, o.lan_if), t, std::move(d)));
   else
     sink.add(make("forwarding.rules", State::critical,
-                  applied ? fmt::format("bdctl-route rules differ from what was applied ({} chain(s)): run "
-                                              "bdctl-route up again",
-                                              drift.size())
-                                : fmt::format("bdctl-route rules missing for {} <-> {}: run bdctl-route up", o.zt_if,
-                                              o.lan_if),
+                  applied
+                      ? fmt::format("bdctl-route rules differ from what was applied ({} chain(s)): run "
+                                    "bdctl-route up again",
+                                    drift.size())
+                      : fmt::format("bdctl-route rules missing for {} <-> {}: run bdctl-route up", o.zt_if, o.lan_if),
                   t, std::move(d)));
 }
 
@@ -106,12 +106,13 @@ void mss_check(Sink& sink) {
                  {"chains", chains}};
   if (!st.expected)
     sink.add(make("forwarding.mss", State::warning,
-                  "no MSS clamp set: large TCP transfers may stall over ZeroTier (bdctl-mss set --pmtu)", t, std::move(d)));
+                  "no MSS clamp set: large TCP transfers may stall over ZeroTier (bdctl-mss set --pmtu)", t,
+                  std::move(d)));
   else if (st.drift())
-    sink.add(make("forwarding.mss", State::critical,
-                  fmt::format("MSS clamp differs from what was set ({}): run bdctl-mss set again",
-                              mss::describe(*st.expected)),
-                  t, std::move(d)));
+    sink.add(make(
+        "forwarding.mss", State::critical,
+        fmt::format("MSS clamp differs from what was set ({}): run bdctl-mss set again", mss::describe(*st.expected)),
+        t, std::move(d)));
   else
     sink.add(make("forwarding.mss", State::ok, fmt::format("MSS clamp in place ({})", mss::describe(*st.expected)), t,
                   std::move(d)));
@@ -123,14 +124,18 @@ void drops_check(Sink& sink) {
   ordered_json list = ordered_json::array();
   std::vector<std::string> drops;
   for (const auto& f : s.foreign_base_chains("forward")) {
-    list.push_back({{"family", f.family}, {"table", f.table}, {"chain", f.chain}, {"priority", f.priority},
-                    {"policy", f.policy_drop ? "drop" : "accept"}, {"rules", f.rules}});
+    list.push_back({{"family", f.family},
+                    {"table", f.table},
+                    {"chain", f.chain},
+                    {"priority", f.priority},
+                    {"policy", f.policy_drop ? "drop" : "accept"},
+                    {"rules", f.rules}});
     if (f.policy_drop) drops.push_back(fmt::format("{} {} {}", f.family, f.table, f.chain));
   }
   if (drops.empty())
     sink.add(make("forwarding.drops", State::ok,
-                  fmt::format("no foreign forward chain with a drop policy ({} other forward chain(s))", list.size()), t,
-                  {{"chains", list}}));
+                  fmt::format("no foreign forward chain with a drop policy ({} other forward chain(s))", list.size()),
+                  t, {{"chains", list}}));
   else
     sink.add(make("forwarding.drops", State::warning,
                   fmt::format("forward-hook chain(s) with policy drop: {}; they drop routed traffic unless they "

@@ -31,9 +31,7 @@ class Sink {
 // Times one check: start it, then finish() with the state and summary.
 struct Timer {
   std::chrono::steady_clock::time_point t0 = std::chrono::steady_clock::now();
-  Millis elapsed() const {
-    return std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - t0);
-  }
+  Millis elapsed() const { return std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - t0); }
 };
 Result make(const std::string& name, State st, std::string summary, const Timer& t,
             nlohmann::ordered_json details = nlohmann::ordered_json::object());
@@ -65,14 +63,14 @@ struct ArpReply {
 // ARP for target on ifname. sender nullopt: an RFC 5227 probe (sender IP
 // 0.0.0.0), collecting every reply until timeout; otherwise a normal request
 // that returns at the first reply. Replies from our own MAC are ignored.
-std::vector<ArpReply> arp_probe(const std::string& ifname, const IpAddr& target,
-                                const std::optional<IpAddr>& sender, Millis timeout);
+std::vector<ArpReply> arp_probe(const std::string& ifname, const IpAddr& target, const std::optional<IpAddr>& sender,
+                                Millis timeout);
 
 // Interfaces the checks look at, found the same way by every group.
 struct Interfaces {
-  std::string lan;                    // "" if none found
-  std::string lan_source;             // "config", "route to SUBNET", "default route"
-  std::vector<std::string> zt;        // configured, or every zt* link
+  std::string lan;              // "" if none found
+  std::string lan_source;       // "config", "route to SUBNET", "default route"
+  std::vector<std::string> zt;  // configured, or every zt* link
 };
 Interfaces find_interfaces(const Settings& s);
 

@@ -34,12 +34,12 @@ void lan_group(const Settings& s, Sink& sink) {
         kind = "timeout";
         sum = fmt::format("{}: no answer within {}", o.address, format_duration(s.timeout));
         break;
-      case TcpOutcome::failed:
-        sum = fmt::format("{}: {}", o.address, o.error);
-        break;
+      case TcpOutcome::failed: sum = fmt::format("{}: {}", o.address, o.error); break;
     }
     Result r = make("lan." + targets[i].name, st, sum, t,
-                    {{"host", targets[i].host}, {"port", targets[i].port}, {"result", kind},
+                    {{"host", targets[i].host},
+                     {"port", targets[i].port},
+                     {"result", kind},
                      {"connect_ms", o.kind == TcpOutcome::open ? nlohmann::ordered_json(o.rtt.count())
                                                                : nlohmann::ordered_json(nullptr)}});
     r.duration = o.rtt;  // each target's own time, not the batch's

@@ -83,15 +83,17 @@ void ranges_check(const Settings& s, Sink& sink) {
   if (s.lan_subnet) {
     for (const auto& r : s.pools)
       if (!s.lan_subnet->contains(r.first) || !s.lan_subnet->contains(r.last)) {
-        problems.push_back(fmt::format("{} ({}) is not inside the site subnet {}", r.name, r.text, s.lan_subnet->to_string()));
+        problems.push_back(
+            fmt::format("{} ({}) is not inside the site subnet {}", r.name, r.text, s.lan_subnet->to_string()));
         st = worse(st, State::warning);
       }
   }
   d["problems"] = problems;
   if (problems.empty())
-    sink.add(make("plan.ranges", State::ok,
-                  fmt::format("{} range(s) separate, {} static host(s) outside them", s.pools.size(), s.static_hosts.size()),
-                  t, d));
+    sink.add(
+        make("plan.ranges", State::ok,
+             fmt::format("{} range(s) separate, {} static host(s) outside them", s.pools.size(), s.static_hosts.size()),
+             t, d));
   else
     sink.add(make("plan.ranges", st, fmt::format("{}", fmt::join(problems, "; ")), t, d));
 }

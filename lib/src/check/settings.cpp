@@ -1,9 +1,9 @@
 // Targets, ranges, the config file and --only/--skip selection.
 #include <fmt/format.h>
 
+#include <toml++/toml.h>
 #include <algorithm>
 #include <cstring>
-#include <toml++/toml.h>
 
 #include "bdctl/config.hpp"
 #include "bdctl/error.hpp"
@@ -28,7 +28,8 @@ std::pair<std::string, int> host_port(std::string_view spec, std::string_view wh
   std::string_view port;
   if (!spec.empty() && spec.front() == '[') {
     auto close = spec.find(']');
-    if (close == std::string_view::npos || close + 1 >= spec.size() || spec[close + 1] != ':') throw bad("bad [IPv6]:PORT");
+    if (close == std::string_view::npos || close + 1 >= spec.size() || spec[close + 1] != ':')
+      throw bad("bad [IPv6]:PORT");
     host = spec.substr(1, close - 1);
     port = spec.substr(close + 2);
   } else {
@@ -52,8 +53,7 @@ std::pair<std::string, int> host_port(std::string_view spec, std::string_view wh
 
 Target parse_target(std::string_view spec) {
   auto eq = spec.find('=');
-  if (eq == std::string_view::npos)
-    throw InputError(fmt::format("invalid target '{}': expected NAME=HOST:PORT", spec));
+  if (eq == std::string_view::npos) throw InputError(fmt::format("invalid target '{}': expected NAME=HOST:PORT", spec));
   Target t;
   t.name = spec.substr(0, eq);
   if (!valid_name(t.name))
@@ -83,7 +83,8 @@ Range parse_range(const std::string& name, std::string_view text) {
   Prefix net = p->network();
   r.first = net.addr;
   r.last = net.addr;
-  for (int bit = net.len; bit < net.max_len(); ++bit) r.last.bytes[bit / 8] |= static_cast<std::uint8_t>(0x80 >> (bit % 8));
+  for (int bit = net.len; bit < net.max_len(); ++bit)
+    r.last.bytes[bit / 8] |= static_cast<std::uint8_t>(0x80 >> (bit % 8));
   return r;
 }
 
@@ -142,9 +143,9 @@ void apply_config(const Config& cfg, Settings& s) {
 std::vector<std::string> group_names() { return {"zerotier", "forwarding", "uplink", "lan", "plan"}; }
 
 std::vector<std::string> check_names(const Settings& s) {
-  std::vector<std::string> n{"zerotier.service", "zerotier.network", "zerotier.route", "zerotier.peers",
+  std::vector<std::string> n{"zerotier.service",  "zerotier.network", "zerotier.route", "zerotier.peers",
                              "forwarding.sysctl", "forwarding.rules", "forwarding.mss", "forwarding.drops",
-                             "uplink.route",     "uplink.gateway",   "uplink.zerotier"};
+                             "uplink.route",      "uplink.gateway",   "uplink.zerotier"};
   for (const auto& t : s.targets) n.push_back("lan." + t.name);
   n.push_back("plan.duplicate");
   n.push_back("plan.ranges");
@@ -162,8 +163,8 @@ std::vector<std::string> selected_names(const Settings& s) {
       auto groups = group_names();
       bool group = std::find(groups.begin(), groups.end(), p) != groups.end();
       if (!any && !group)
-        throw InputError(fmt::format("{} '{}': no such check or group (groups: zerotier, forwarding, uplink, lan, plan)",
-                                     opt, p));
+        throw InputError(
+            fmt::format("{} '{}': no such check or group (groups: zerotier, forwarding, uplink, lan, plan)", opt, p));
     }
   };
   validate(s.only, "--only");

@@ -33,10 +33,14 @@ struct Fd {
 
 void classify(TcpOutcome& o, int err) {
   o.error = std::strerror(err);
-  if (err == ECONNREFUSED) o.kind = TcpOutcome::refused;
-  else if (err == EHOSTUNREACH || err == ENETUNREACH || err == EHOSTDOWN) o.kind = TcpOutcome::unreachable;
-  else if (err == ETIMEDOUT) o.kind = TcpOutcome::timeout;
-  else o.kind = TcpOutcome::failed;
+  if (err == ECONNREFUSED)
+    o.kind = TcpOutcome::refused;
+  else if (err == EHOSTUNREACH || err == ENETUNREACH || err == EHOSTDOWN)
+    o.kind = TcpOutcome::unreachable;
+  else if (err == ETIMEDOUT)
+    o.kind = TcpOutcome::timeout;
+  else
+    o.kind = TcpOutcome::failed;
 }
 }  // namespace
 
@@ -109,8 +113,10 @@ std::vector<TcpOutcome> tcp_probe(const std::vector<Target>& targets, Millis tim
       socklen_t len = sizeof err;
       ::getsockopt(socks[i].fd, SOL_SOCKET, SO_ERROR, &err, &len);
       out[i].rtt = std::chrono::duration_cast<Millis>(clock::now() - started[i]);
-      if (err == 0) out[i].kind = TcpOutcome::open;
-      else classify(out[i], err);
+      if (err == 0)
+        out[i].kind = TcpOutcome::open;
+      else
+        classify(out[i], err);
       socks[i] = Fd();  // close: we only wanted to know the port answers
     }
   }

@@ -35,19 +35,24 @@ void uplink_group(const Settings& s, Sink& sink) {
     return;
   }
   try {
-    auto answers = arp_probe(dev, *def->gateway, [&]() -> std::optional<IpAddr> {
-      for (const auto& a : rt.addresses(AF_INET))
-        if (a.ifindex == def->oif) return a.prefix.addr;
-      return std::nullopt;
-    }().value_or(IpAddr{AF_INET, {}}), s.timeout);
+    auto answers = arp_probe(
+        dev, *def->gateway,
+        [&]() -> std::optional<IpAddr> {
+          for (const auto& a : rt.addresses(AF_INET))
+            if (a.ifindex == def->oif) return a.prefix.addr;
+          return std::nullopt;
+        }()
+                     .value_or(IpAddr{AF_INET, {}}),
+        s.timeout);
     if (answers.empty())
       sink.add(make("uplink.gateway", State::critical,
                     fmt::format("gateway {} on {} did not answer ARP within {}", gw, dev, format_duration(s.timeout)),
                     tg, {{"gateway", gw}, {"interface", dev}}));
     else
-      sink.add(make("uplink.gateway", State::ok,
-                    fmt::format("gateway {} answered ARP in {} ms ({})", gw, answers[0].rtt.count(), answers[0].mac), tg,
-                    {{"gateway", gw}, {"interface", dev}, {"mac", answers[0].mac}, {"rtt_ms", answers[0].rtt.count()}}));
+      sink.add(
+          make("uplink.gateway", State::ok,
+               fmt::format("gateway {} answered ARP in {} ms ({})", gw, answers[0].rtt.count(), answers[0].mac), tg,
+               {{"gateway", gw}, {"interface", dev}, {"mac", answers[0].mac}, {"rtt_ms", answers[0].rtt.count()}}));
   } catch (const std::exception& e) {
     sink.add(make("uplink.gateway", State::unknown, e.what(), tg));
   }

@@ -60,8 +60,9 @@ void network_check(const Settings& s, Sink& sink, const std::vector<zt::Network>
   if (nets.empty()) {
     std::string what = s.network_id ? fmt::format("network {} is not joined", *s.network_id)
                                     : std::string("no ZeroTier network is joined");
-    sink.add(make("zerotier.network", State::critical, what, t,
-                  {{"networks", list}, {"hint", "zerotier-cli join NETWORK_ID, then authorise the node in ZeroTier Central"}}));
+    sink.add(make(
+        "zerotier.network", State::critical, what, t,
+        {{"networks", list}, {"hint", "zerotier-cli join NETWORK_ID, then authorise the node in ZeroTier Central"}}));
     return;
   }
   auto addrs = rt.addresses(0);
@@ -78,7 +79,8 @@ void network_check(const Settings& s, Sink& sink, const std::vector<zt::Network>
     j["interface_up"] = link && link->admin_up;
     if (!link) {
       ns = State::critical;
-      problems.push_back(fmt::format("interface {} does not exist", n.port_device_name.empty() ? "?" : n.port_device_name));
+      problems.push_back(
+          fmt::format("interface {} does not exist", n.port_device_name.empty() ? "?" : n.port_device_name));
     } else if (!link->admin_up) {
       ns = State::critical;
       problems.push_back(fmt::format("interface {} is down", n.port_device_name));
@@ -134,8 +136,8 @@ void route_check(const Settings& s, Sink& sink, const std::vector<zt::Network>& 
     for (const auto& a : n.assigned_addresses) mine.push_back(ip_of(a));
   d["node_addresses"] = mine;
   std::string node = mine.empty() ? std::string("THIS_NODE_ZT_ADDRESS") : mine.front();
-  std::string add_hint = fmt::format("add in ZeroTier Central (Advanced, Managed Routes): destination {} via {}",
-                                     wide.to_string(), node);
+  std::string add_hint =
+      fmt::format("add in ZeroTier Central (Advanced, Managed Routes): destination {} via {}", wide.to_string(), node);
   d["suggested_route"] = {{"target", wide.to_string()}, {"via", node}};
   State best = State::critical;
   bool found = false;  // a route covering the LAN, whatever its state
@@ -153,18 +155,20 @@ void route_check(const Settings& s, Sink& sink, const std::vector<zt::Network>& 
       std::string sum;
       if (p->has_host_bits()) {
         st = State::critical;
-        sum = fmt::format("managed route {} has host bits set: the controller accepts it, Linux rejects it and "
-                          "zerotier-one installs nothing; use {} via {}",
-                          r.target, net.to_string(), *r.via);
+        sum = fmt::format(
+            "managed route {} has host bits set: the controller accepts it, Linux rejects it and "
+            "zerotier-one installs nothing; use {} via {}",
+            r.target, net.to_string(), *r.via);
       } else if (!to_me) {
         st = State::critical;
         sum = fmt::format("managed route {} points at {}, not this node ({}); {}", r.target, *r.via,
                           mine.empty() ? "no address" : node, add_hint);
       } else if (net.len == lan->len) {
         st = State::warning;
-        sum = fmt::format("managed route {} via {} is not wider than the LAN: devices on the LAN that run ZeroTier "
-                          "lose local access; use {}",
-                          r.target, *r.via, wide.to_string());
+        sum = fmt::format(
+            "managed route {} via {} is not wider than the LAN: devices on the LAN that run ZeroTier "
+            "lose local access; use {}",
+            r.target, *r.via, wide.to_string());
       } else {
         st = State::ok;
         sum = fmt::format("managed route {} via {} (this node) covers {}", r.target, *r.via, lan->to_string());
@@ -207,10 +211,12 @@ void peers_check(Sink& sink, const std::vector<zt::Peer>& peers) {
     }
   }
   State st = State::ok;
-  std::string sum = fmt::format("{} of {} roots/moons reachable; {} peers, {} relayed", upstream_ok, upstreams, leaves,
-                                relayed);
-  if (upstream_ok == 0) st = State::critical;
-  else if (relayed > 0) st = State::warning;
+  std::string sum =
+      fmt::format("{} of {} roots/moons reachable; {} peers, {} relayed", upstream_ok, upstreams, leaves, relayed);
+  if (upstream_ok == 0)
+    st = State::critical;
+  else if (relayed > 0)
+    st = State::warning;
   sink.add(make("zerotier.peers", st, sum, t,
                 {{"roots_reachable", upstream_ok}, {"roots", upstreams}, {"relayed", relayed}, {"peers", list}}));
 }
@@ -238,7 +244,7 @@ void uplink_zerotier_check(Sink& sink, const std::vector<zt::Peer>& peers, Rtnl&
     paths.push_back({{"peer", p.address}, {"role", p.role}, {"path", path->address}, {"interface", dev}});
   }
   State st = over_uplink > 0 ? State::ok : State::critical;
-  std::string sum = over_uplink > 0 ? fmt::format("{} root/moon path(s) over {}", over_uplink, uplink)
+  std::string sum = over_uplink > 0  ? fmt::format("{} root/moon path(s) over {}", over_uplink, uplink)
                     : uplink.empty() ? "no default route: ZeroTier cannot reach its roots"
                                      : fmt::format("no root or moon answers over {}", uplink);
   sink.add(make("uplink.zerotier", st, sum, t, {{"uplink_interface", uplink}, {"paths", paths}}));
@@ -275,10 +281,9 @@ void zerotier_group(const Settings& s, Sink& sink) {
   }
   {
     State st = status.state() == "ONLINE" ? State::ok : status.state() == "TUNNELED" ? State::warning : State::critical;
-    std::string why = st == State::ok ? ""
-                      : st == State::warning
-                          ? ": UDP is blocked, traffic is relayed over TCP (slow)"
-                          : ": no root or moon answered (check the uplink and UDP 9993 outbound)";
+    std::string why = st == State::ok        ? ""
+                      : st == State::warning ? ": UDP is blocked, traffic is relayed over TCP (slow)"
+                                             : ": no root or moon answered (check the uplink and UDP 9993 outbound)";
     sink.add(make("zerotier.service", st,
                   fmt::format("{}{}; node {}, version {}, port {}", status.state(), why, status.address, status.version,
                               c->location().port),

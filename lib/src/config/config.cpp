@@ -46,7 +46,7 @@ Config Config::load(const std::optional<std::string>& path) {
     return c;
   }
   Config c = parse(*text, p);
-  struct stat st{};
+  struct stat st {};
   if (::stat(p.c_str(), &st) == 0 && (st.st_mode & S_IROTH) && text->find("password") != std::string::npos)
     c.warnings_.push_back(fmt::format("{} holds passwords and is readable by other users (chmod 600 {})", p, p));
   return c;

@@ -28,12 +28,18 @@ Millis parse_duration(std::string_view text) {
     while (i < text.size() && (text[i] < '0' || text[i] > '9')) ++i;
     std::string_view unit = text.substr(u, i - u);
     std::int64_t scale;
-    if (unit == "ms") scale = 1;
-    else if (unit == "s") scale = 1000;
-    else if (unit == "m") scale = 60'000;
-    else if (unit == "h") scale = 3'600'000;
-    else if (unit.empty()) throw bad("missing unit (ms, s, m or h)");
-    else throw bad("unknown unit");
+    if (unit == "ms")
+      scale = 1;
+    else if (unit == "s")
+      scale = 1000;
+    else if (unit == "m")
+      scale = 60'000;
+    else if (unit == "h")
+      scale = 3'600'000;
+    else if (unit.empty())
+      throw bad("missing unit (ms, s, m or h)");
+    else
+      throw bad("unknown unit");
     total += n * scale;
     if (total > std::int64_t{7} * 24 * 3'600'000) throw bad("longer than a week");
   }

@@ -43,8 +43,7 @@ std::optional<Prefix> try_parse_prefix(std::string_view text) {
     auto lenstr = text.substr(slash + 1);
     int len = -1;
     auto [ptr, ec] = std::from_chars(lenstr.data(), lenstr.data() + lenstr.size(), len);
-    if (lenstr.empty() || ec != std::errc() || ptr != lenstr.data() + lenstr.size() || len < 0 ||
-        len > p.max_len())
+    if (lenstr.empty() || ec != std::errc() || ptr != lenstr.data() + lenstr.size() || len < 0 || len > p.max_len())
       return std::nullopt;
     p.len = len;
   }

@@ -2,8 +2,8 @@
 
 #include <dirent.h>
 #include <fcntl.h>
-#include <unistd.h>
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <sstream>
@@ -70,8 +70,7 @@ void Sysctl::set(const std::string& key, const std::string& value) const {
 SysctlDropins::SysctlDropins() {
   dirs_.push_back(paths::sysctl_dir());
   if (dirs_.front() == "/etc/sysctl.d") {
-    dirs_.insert(dirs_.end(), {"/run/sysctl.d", "/usr/local/lib/sysctl.d", "/usr/lib/sysctl.d",
-                               "/lib/sysctl.d"});
+    dirs_.insert(dirs_.end(), {"/run/sysctl.d", "/usr/local/lib/sysctl.d", "/usr/lib/sysctl.d", "/lib/sysctl.d"});
     sysctl_conf_ = "/etc/sysctl.conf";
   }
 }
@@ -98,8 +97,7 @@ std::optional<PersistedValue> SysctlDropins::effective(const std::string& key) c
     if (!d) continue;
     while (auto* e = ::readdir(d)) {
       std::string n = e->d_name;
-      if (n.size() > 5 && n.compare(n.size() - 5, 5, ".conf") == 0 && !files.count(n))
-        files[n] = dir + "/" + n;
+      if (n.size() > 5 && n.compare(n.size() - 5, 5, ".conf") == 0 && !files.count(n)) files[n] = dir + "/" + n;
     }
     ::closedir(d);
   }

@@ -23,8 +23,8 @@ class IcmpSocket {
   enum class Answer { reply, too_big, unreachable, timeout };
   struct Outcome {
     Answer answer = Answer::timeout;
-    unsigned mtu = 0;   // too_big: the MTU the router (or the local stack) named, 0 if none
-    int err = 0;        // unreachable: the errno the ICMP error maps to
+    unsigned mtu = 0;  // too_big: the MTU the router (or the local stack) named, 0 if none
+    int err = 0;       // unreachable: the errno the ICMP error maps to
   };
 
   // Sends one echo request whose IP packet is `size` bytes, with DF set.

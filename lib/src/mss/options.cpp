@@ -24,12 +24,11 @@ void validate(const Options& o) {
       if (o.families != Families::ipv6 && o.value < kMinMtu4)
         throw InputError(fmt::format("{} {}: below {}, the IPv4 minimum", flag, o.value, kMinMtu4));
       if (o.families != Families::ipv4 && o.value < kMinMtu6)
-        throw InputError(fmt::format("{} {}: below {}, the IPv6 minimum (add --family ipv4 to clamp IPv4 only)",
-                                     flag, o.value, kMinMtu6));
+        throw InputError(fmt::format("{} {}: below {}, the IPv6 minimum (add --family ipv4 to clamp IPv4 only)", flag,
+                                     o.value, kMinMtu6));
       break;
     }
-    case Mode::pmtu:
-      break;
+    case Mode::pmtu: break;
   }
   if (o.iface) validate_ifname(*o.iface, "--iface");
 }
@@ -50,16 +49,17 @@ std::vector<Clamp> clamps(const Options& o) {
     case Families::both:
       // The MTU mode needs one value per family; the others mean the same
       // for both, and one rule is half the work per SYN.
-      if (o.mode == Mode::mtu) fams = {nft::Family::ipv4, nft::Family::ipv6};
-      else fams = {std::nullopt};
+      if (o.mode == Mode::mtu)
+        fams = {nft::Family::ipv4, nft::Family::ipv6};
+      else
+        fams = {std::nullopt};
       break;
   }
   std::vector<Clamp> out;
   for (auto f : fams) {
     Clamp c{f, std::nullopt};
     if (o.mode == Mode::mss) c.mss = std::uint16_t(o.value);
-    if (o.mode == Mode::mtu)
-      c.mss = std::uint16_t(o.value - (f == nft::Family::ipv6 ? kHeaders6 : kHeaders4));
+    if (o.mode == Mode::mtu) c.mss = std::uint16_t(o.value - (f == nft::Family::ipv6 ? kHeaders6 : kHeaders4));
     out.push_back(c);
   }
   return out;
@@ -73,8 +73,10 @@ nft::Rule clamp_rule(const Clamp& c, const std::optional<std::string>& iif, cons
   if (oif) r.oifname(*oif);
   if (c.family) r.nfproto(*c.family);
   r.tcp_syn();
-  if (c.mss) r.tcp_mss_above(*c.mss).set_tcp_mss(*c.mss);
-  else r.set_tcp_mss_rt_mtu();  // the kernel only ever lowers the MSS here
+  if (c.mss)
+    r.tcp_mss_above(*c.mss).set_tcp_mss(*c.mss);
+  else
+    r.set_tcp_mss_rt_mtu();  // the kernel only ever lowers the MSS here
   return r;
 }
 
@@ -151,17 +153,24 @@ Options options_from_json(const std::string& text, const std::string& source) {
     auto j = nlohmann::json::parse(text);
     Options o;
     std::string mode = j.at("mode").get<std::string>();
-    if (mode == "mss") o.mode = Mode::mss, o.value = j.at("mss").get<unsigned>();
-    else if (mode == "mtu") o.mode = Mode::mtu, o.value = j.at("mtu").get<unsigned>();
-    else if (mode == "pmtu") o.mode = Mode::pmtu;
-    else throw InputError(fmt::format("{}: unknown mode '{}'", source, mode));
+    if (mode == "mss")
+      o.mode = Mode::mss, o.value = j.at("mss").get<unsigned>();
+    else if (mode == "mtu")
+      o.mode = Mode::mtu, o.value = j.at("mtu").get<unsigned>();
+    else if (mode == "pmtu")
+      o.mode = Mode::pmtu;
+    else
+      throw InputError(fmt::format("{}: unknown mode '{}'", source, mode));
     o.pppoe = j.value("pppoe", false);
     if (j.contains("iface") && !j["iface"].is_null()) o.iface = j["iface"].get<std::string>();
     o.local = j.value("local", false);
     std::string fam = j.value("family", "inet");
-    if (fam == "ipv4") o.families = Families::ipv4;
-    else if (fam == "ipv6") o.families = Families::ipv6;
-    else if (fam != "inet") throw InputError(fmt::format("{}: unknown family '{}'", source, fam));
+    if (fam == "ipv4")
+      o.families = Families::ipv4;
+    else if (fam == "ipv6")
+      o.families = Families::ipv6;
+    else if (fam != "inet")
+      throw InputError(fmt::format("{}: unknown family '{}'", source, fam));
     validate(o);
     return o;
   } catch (const nlohmann::json::exception& e) {

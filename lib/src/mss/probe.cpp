@@ -87,9 +87,7 @@ void measure(const Target& t, const ProbeOptions& o, ProbeResult& r) {
     ++r.probes;
     if (next <= floor_mtu) floor_tried = true;
     switch (res.answer) {
-      case IcmpSocket::Answer::reply:
-        ok = std::max(ok, next);
-        break;
+      case IcmpSocket::Answer::reply: ok = std::max(ok, next); break;
       case IcmpSocket::Answer::too_big:
         ++r.icmp_too_big;
         bad = std::min(bad, next);
@@ -116,7 +114,7 @@ void measure(const Target& t, const ProbeOptions& o, ProbeResult& r) {
     if (res.answer == IcmpSocket::Answer::too_big && res.mtu != 0 && res.mtu + 1 == bad) {
       next = hinted = res.mtu;  // try exactly what the hop named
     } else if (ok == 0) {
-      if (floor_tried) break;  // not even the minimum size gets an answer
+      if (floor_tried) break;               // not even the minimum size gets an answer
       next = std::min(bad - 1, floor_mtu);  // does the host answer at all?
     } else {
       next = ok + (bad - ok) / 2;

@@ -8,7 +8,7 @@
 namespace bdctl::nl {
 
 inline constexpr std::size_t kRecvBufferSize = 32768;  // as MNL_SOCKET_DUMP_SIZE in newer libmnl
-inline constexpr std::size_t kMsgBufferSize = 8192;  // one request message
+inline constexpr std::size_t kMsgBufferSize = 8192;    // one request message
 
 template <class F>
 void for_each_attr(const nlmsghdr* nlh, std::size_t offset, F&& f) {

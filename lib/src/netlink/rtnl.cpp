@@ -59,9 +59,15 @@ Link parse_link(const nlmsghdr* nlh) {
   l.lower_up = ifm->ifi_flags & IFF_LOWER_UP;
   nl::for_each_attr(nlh, sizeof(*ifm), [&](const nlattr* attr) {
     switch (mnl_attr_get_type(attr)) {
-      case IFLA_IFNAME: if (ok_str(attr)) l.name = mnl_attr_get_str(attr); break;
-      case IFLA_MTU: if (ok_u32(attr)) l.mtu = mnl_attr_get_u32(attr); break;
-      case IFLA_OPERSTATE: if (ok_u8(attr)) l.operstate = operstate_name(mnl_attr_get_u8(attr)); break;
+      case IFLA_IFNAME:
+        if (ok_str(attr)) l.name = mnl_attr_get_str(attr);
+        break;
+      case IFLA_MTU:
+        if (ok_u32(attr)) l.mtu = mnl_attr_get_u32(attr);
+        break;
+      case IFLA_OPERSTATE:
+        if (ok_u8(attr)) l.operstate = operstate_name(mnl_attr_get_u8(attr));
+        break;
       case IFLA_LINKINFO: {
         nl::for_each_nested(attr, [&](const nlattr* inner) {
           if (mnl_attr_get_type(inner) == IFLA_INFO_KIND && ok_str(inner)) l.kind = mnl_attr_get_str(inner);
@@ -85,9 +91,15 @@ Route parse_route(const nlmsghdr* nlh) {
         break;
       case RTA_GATEWAY: r.gateway = addr_from(rtm->rtm_family, attr); break;
       case RTA_PREFSRC: r.prefsrc = addr_from(rtm->rtm_family, attr); break;
-      case RTA_OIF: if (ok_u32(attr)) r.oif = int(mnl_attr_get_u32(attr)); break;
-      case RTA_PRIORITY: if (ok_u32(attr)) r.metric = mnl_attr_get_u32(attr); break;
-      case RTA_TABLE: if (ok_u32(attr)) r.table = mnl_attr_get_u32(attr); break;
+      case RTA_OIF:
+        if (ok_u32(attr)) r.oif = int(mnl_attr_get_u32(attr));
+        break;
+      case RTA_PRIORITY:
+        if (ok_u32(attr)) r.metric = mnl_attr_get_u32(attr);
+        break;
+      case RTA_TABLE:
+        if (ok_u32(attr)) r.table = mnl_attr_get_u32(attr);
+        break;
       case RTA_METRICS: {
         nl::for_each_nested(attr, [&](const nlattr* m) {
           if (mnl_attr_get_type(m) == RTAX_MTU && ok_u32(m)) r.mtu = mnl_attr_get_u32(m);

@@ -6,8 +6,8 @@
 #include <cerrno>
 #include <ctime>
 
-#include "bdctl/error.hpp"
 #include "../netlink/attr.hpp"
+#include "bdctl/error.hpp"
 #include "handles.hpp"
 
 namespace bdctl::nft {

@@ -7,8 +7,8 @@
 #include <algorithm>
 #include <cerrno>
 
-#include "bdctl/error.hpp"
 #include "../netlink/attr.hpp"
+#include "bdctl/error.hpp"
 #include "handles.hpp"
 
 namespace bdctl::nft {
@@ -136,8 +136,7 @@ TableState Session::read_table() {
   };
   dump_all<nftnl_chain>(*nl_, NFT_MSG_GETCHAIN, nftnl_chain_alloc, nftnl_chain_nlmsg_parse, nftnl_chain_free,
                         [&](nftnl_chain* c) {
-                          if (!ours(nftnl_chain_get_str, nftnl_chain_get_u32, c, NFTNL_CHAIN_TABLE,
-                                    NFTNL_CHAIN_FAMILY))
+                          if (!ours(nftnl_chain_get_str, nftnl_chain_get_u32, c, NFTNL_CHAIN_TABLE, NFTNL_CHAIN_FAMILY))
                             return;
                           auto spec = spec_of(c);
                           st.chains[spec.name].spec = spec;
@@ -153,16 +152,15 @@ TableState Session::read_table() {
 
 std::vector<ForeignChain> Session::foreign_base_chains(const std::string& hook) {
   std::vector<ForeignChain> out;
-  dump_all<nftnl_chain>(*nl_, NFT_MSG_GETCHAIN, nftnl_chain_alloc, nftnl_chain_nlmsg_parse, nftnl_chain_free,
-                        [&](nftnl_chain* c) {
-                          auto fam = nftnl_chain_get_u32(c, NFTNL_CHAIN_FAMILY);
-                          std::string table = nftnl_chain_get_str(c, NFTNL_CHAIN_TABLE);
-                          if (fam == NFPROTO_INET && table == kTable) return;
-                          auto spec = spec_of(c);
-                          if (spec.hook != hook) return;
-                          out.push_back({family_name(fam), table, spec.name, spec.hook, spec.priority,
-                                         spec.policy_drop, 0});
-                        });
+  dump_all<nftnl_chain>(
+      *nl_, NFT_MSG_GETCHAIN, nftnl_chain_alloc, nftnl_chain_nlmsg_parse, nftnl_chain_free, [&](nftnl_chain* c) {
+        auto fam = nftnl_chain_get_u32(c, NFTNL_CHAIN_FAMILY);
+        std::string table = nftnl_chain_get_str(c, NFTNL_CHAIN_TABLE);
+        if (fam == NFPROTO_INET && table == kTable) return;
+        auto spec = spec_of(c);
+        if (spec.hook != hook) return;
+        out.push_back({family_name(fam), table, spec.name, spec.hook, spec.priority, spec.policy_drop, 0});
+      });
   if (out.empty()) return out;
   dump_all<nftnl_rule>(*nl_, NFT_MSG_GETRULE, nftnl_rule_alloc, nftnl_rule_nlmsg_parse, nftnl_rule_free,
                        [&](nftnl_rule* r) {
@@ -190,13 +188,14 @@ std::vector<ChainDrift> diff(const TableState& have, const std::vector<DesiredCh
       // what is absent and what is surplus.
       std::vector<std::string> present = it->second.rules;
       bool same_order = present.size() == w.rules.size();
-      for (std::size_t i = 0; same_order && i < present.size(); ++i)
-        same_order = present[i] == w.rules[i].canonical();
+      for (std::size_t i = 0; same_order && i < present.size(); ++i) same_order = present[i] == w.rules[i].canonical();
       if (!same_order) {
         for (const auto& r : w.rules) {
           auto f = std::find(present.begin(), present.end(), r.canonical());
-          if (f == present.end()) d.missing_rules.push_back(r.text());
-          else present.erase(f);
+          if (f == present.end())
+            d.missing_rules.push_back(r.text());
+          else
+            present.erase(f);
         }
         d.extra_rules = present;
         if (d.missing_rules.empty() && d.extra_rules.empty()) d.missing_rules.push_back("(rules out of order)");

@@ -103,8 +103,8 @@ std::vector<std::uint8_t> ifname_data(const std::string& name) {
 
 std::string ct_state_text(std::uint32_t mask) {
   std::string out;
-  for (auto [bit, name] : {std::pair{ct_invalid, "invalid"}, {ct_established, "established"},
-                           {ct_related, "related"}, {ct_new, "new"}}) {
+  for (auto [bit, name] :
+       {std::pair{ct_invalid, "invalid"}, {ct_established, "established"}, {ct_related, "related"}, {ct_new, "new"}}) {
     if (mask & bit) out += (out.empty() ? "" : ",") + std::string(name);
   }
   return out;

@@ -9,8 +9,8 @@
 #include <cerrno>
 #include <cstring>
 
-#include "bdctl/error.hpp"
 #include "../netlink/attr.hpp"
+#include "bdctl/error.hpp"
 #include "handles.hpp"
 
 namespace bdctl::nft {
@@ -79,17 +79,16 @@ void Transaction::delete_table() {
 }
 
 void Transaction::add_chain(const ChainSpec& spec) {
-  impl_->push(fmt::format("add chain inet bdctl {}", spec.name), NFT_MSG_NEWCHAIN, NLM_F_CREATE,
-              [&](nlmsghdr* nlh) {
-                auto c = Impl::chain(spec.name);
-                if (spec.is_base()) {
-                  nftnl_chain_set_u32(c.get(), NFTNL_CHAIN_HOOKNUM, hook_num(spec.hook));
-                  nftnl_chain_set_s32(c.get(), NFTNL_CHAIN_PRIO, spec.priority);
-                  nftnl_chain_set_str(c.get(), NFTNL_CHAIN_TYPE, spec.type.c_str());
-                  nftnl_chain_set_u32(c.get(), NFTNL_CHAIN_POLICY, spec.policy_drop ? NF_DROP : NF_ACCEPT);
-                }
-                nftnl_chain_nlmsg_build_payload(nlh, c.get());
-              });
+  impl_->push(fmt::format("add chain inet bdctl {}", spec.name), NFT_MSG_NEWCHAIN, NLM_F_CREATE, [&](nlmsghdr* nlh) {
+    auto c = Impl::chain(spec.name);
+    if (spec.is_base()) {
+      nftnl_chain_set_u32(c.get(), NFTNL_CHAIN_HOOKNUM, hook_num(spec.hook));
+      nftnl_chain_set_s32(c.get(), NFTNL_CHAIN_PRIO, spec.priority);
+      nftnl_chain_set_str(c.get(), NFTNL_CHAIN_TYPE, spec.type.c_str());
+      nftnl_chain_set_u32(c.get(), NFTNL_CHAIN_POLICY, spec.policy_drop ? NF_DROP : NF_ACCEPT);
+    }
+    nftnl_chain_nlmsg_build_payload(nlh, c.get());
+  });
 }
 
 void Transaction::delete_chain(const std::string& name) {

@@ -36,8 +36,10 @@ BoardLock::BoardLock(const std::string& board, Millis timeout, Interrupt* interr
     }
     auto now = std::chrono::steady_clock::now();
     bool stop = now >= deadline;
-    if (!stop && interrupt) stop = interrupt->wait_until(std::min(deadline, now + Millis(20)));
-    else if (!stop) std::this_thread::sleep_for(Millis(20));
+    if (!stop && interrupt)
+      stop = interrupt->wait_until(std::min(deadline, now + Millis(20)));
+    else if (!stop)
+      std::this_thread::sleep_for(Millis(20));
     if (stop) {
       ::close(fd_);
       fd_ = -1;

@@ -30,7 +30,8 @@ const std::vector<std::string>& driver_names() {
 }
 
 Millis default_spacing(const std::string& driver) {
-  if (driver == "kmtronic-http") return Millis(350);  // below 300 ms the web boards hang (openHAB forum); 50 ms for jitter
+  if (driver == "kmtronic-http")
+    return Millis(350);  // below 300 ms the web boards hang (openHAB forum); 50 ms for jitter
   if (driver == "kmtronic-udp") return Millis(100);
   if (driver == "rigrunner") return Millis(100);
   if (driver == "kmtronic-serial") return Millis(20);
@@ -43,9 +44,10 @@ std::unique_ptr<Driver> make_driver(const BoardSpec& b) {
   if (b.driver == "kmtronic-serial") return make_kmtronic_serial(b);
   if (b.driver == "rigrunner") return make_rigrunner(b);
   if (b.driver == "gpio") return make_gpio(b);
-  throw InputError(fmt::format("board {}: unknown driver '{}' (kmtronic-http, kmtronic-udp, kmtronic-serial, "
-                               "rigrunner, gpio)",
-                               b.name, b.driver));
+  throw InputError(
+      fmt::format("board {}: unknown driver '{}' (kmtronic-http, kmtronic-udp, kmtronic-serial, "
+                  "rigrunner, gpio)",
+                  b.name, b.driver));
 }
 
 }  // namespace bdctl::relay

@@ -22,13 +22,15 @@ class Gpio final : public Driver {
   BoardReading read(bool) override {
     BoardReading out;
     auto v = lines().get();
-    for (std::size_t i = 0; i < v.size(); ++i) out.channels.push_back({int(i + 1), v[i], std::nullopt, board_.lines[i]});
+    for (std::size_t i = 0; i < v.size(); ++i)
+      out.channels.push_back({int(i + 1), v[i], std::nullopt, board_.lines[i]});
     return out;
   }
   bool latches() const override { return false; }
   void check_channel(int channel) const override {
     if (channel < 1 || channel > int(board_.lines.size()))
-      throw InputError(fmt::format("board {}: channel {} out of range 1..{}", board_.name, channel, board_.lines.size()));
+      throw InputError(
+          fmt::format("board {}: channel {} out of range 1..{}", board_.name, channel, board_.lines.size()));
   }
 
  private:

@@ -61,8 +61,7 @@ class FakeLines final : public GpioLines {
 };
 }  // namespace
 
-std::unique_ptr<GpioLines> request_fake_lines(const std::string& path, const std::vector<std::string>& names,
-                                              bool) {
+std::unique_ptr<GpioLines> request_fake_lines(const std::string& path, const std::vector<std::string>& names, bool) {
   return std::make_unique<FakeLines>(path, names);
 }
 

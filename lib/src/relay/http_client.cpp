@@ -34,8 +34,8 @@ HttpClient::HttpClient(const BoardSpec& board) : board_(board), h_(std::make_uni
   if (scheme == std::string::npos || (u.compare(0, scheme, "http") != 0 && u.compare(0, scheme, "https") != 0))
     throw InputError(fmt::format("board {}: url must start with http:// or https://", board.name));
   auto host_end = u.find('/', scheme + 3);
-  if (u.substr(scheme + 3, host_end == std::string::npos ? std::string::npos : host_end - scheme - 3)
-          .find('@') != std::string::npos)
+  if (u.substr(scheme + 3, host_end == std::string::npos ? std::string::npos : host_end - scheme - 3).find('@') !=
+      std::string::npos)
     // Do not echo the url: it holds a password.
     throw InputError(fmt::format("board {}: put credentials in user/password, not in the url", board.name));
   base_ = u;
@@ -58,7 +58,8 @@ HttpReply HttpClient::get(const std::string& path) {
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, long(board_.timeout.count()));
   curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);  // one short connection per request, as the boards expect
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(c, CURLOPT_NOPROXY, "*");  // requests (and the board password) go to the board only, never an http_proxy
+  curl_easy_setopt(c, CURLOPT_NOPROXY,
+                   "*");  // requests (and the board password) go to the board only, never an http_proxy
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &reply.body);
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
@@ -72,8 +73,7 @@ HttpReply HttpClient::get(const std::string& path) {
   CURLcode rc = curl_easy_perform(c);
   if (rc != CURLE_OK) {
     std::string why = errbuf[0] ? errbuf : curl_easy_strerror(rc);
-    if (rc == CURLE_OPERATION_TIMEDOUT)
-      why = fmt::format("no reply within {}", format_duration(board_.timeout));
+    if (rc == CURLE_OPERATION_TIMEDOUT) why = fmt::format("no reply within {}", format_duration(board_.timeout));
     throw SystemError(fmt::format("board {} ({}{}): {}", board_.name, base_, path, why));
   }
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &reply.status);

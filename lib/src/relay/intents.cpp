@@ -28,9 +28,12 @@ std::string intent_dir() { return paths::state_dir() + "/relay/intents"; }
 
 void write_intent(const Intent& i) {
   make_dirs(intent_dir(), 0700);
-  nlohmann::ordered_json j{{"name", i.name},         {"board", i.board},
-                           {"channel", i.channel},   {"rest_raw", i.rest_raw},
-                           {"pulse_ms", i.pulse_ms}, {"started_unix_ms", i.started_unix_ms},
+  nlohmann::ordered_json j{{"name", i.name},
+                           {"board", i.board},
+                           {"channel", i.channel},
+                           {"rest_raw", i.rest_raw},
+                           {"pulse_ms", i.pulse_ms},
+                           {"started_unix_ms", i.started_unix_ms},
                            {"pid", i.pid}};
   write_file_atomic(intent_path(i), j.dump() + "\n", 0600);
 }

@@ -23,8 +23,7 @@ class KmtronicHttp final : public Driver {
 
   BoardReading read(bool) override {
     HttpReply r = http_.get("/status.xml");
-    if (r.status != 200)
-      throw SystemError(fmt::format("board {}: status.xml answered HTTP {}", board_.name, r.status));
+    if (r.status != 200) throw SystemError(fmt::format("board {}: status.xml answered HTTP {}", board_.name, r.status));
     try {
       return parse_kmtronic_status_xml(r.body);
     } catch (const SystemError& e) {

@@ -48,7 +48,8 @@ ActionResult Controller::pulse(const std::string& name, std::optional<Millis> le
   Driver* d = nullptr;
   try {
     lock.emplace(r.board, lock_wait_, &interrupt_);
-    if (auto why = rate_limit_refusal(r.name, r.cooldown, r.max_per_hour, unix_ms_now())) return finish("refused", *why);
+    if (auto why = rate_limit_refusal(r.name, r.cooldown, r.max_per_hour, unix_ms_now()))
+      return finish("refused", *why);
     d = &driver(r.board);
     res.before = state_of(r, d->read());
   } catch (const SystemError& e) {
@@ -59,7 +60,8 @@ ActionResult Controller::pulse(const std::string& name, std::optional<Millis> le
       return finish("refused", fmt::format("{} is {} and a pulse starts from rest ({}): switch it first", name,
                                            state_word(res.before), rest == r.raw_for(true) ? "on" : "off"));
     // A reset contact found closed: open it before anything else.
-    if (!drive_to_rest(*d, r, res, clock::now() + 3 * b.timeout)) return finish("error", "not at rest before the pulse: " + res.error);
+    if (!drive_to_rest(*d, r, res, clock::now() + 3 * b.timeout))
+      return finish("error", "not at rest before the pulse: " + res.error);
     res.before = res.after;
   }
 
@@ -102,9 +104,11 @@ ActionResult Controller::pulse(const std::string& name, std::optional<Millis> le
                                        name, res.error));
   remove_intent(intent);
   if (!set_error.empty()) return finish("error", set_error);
-  if (interrupted) return finish("interrupted", fmt::format("{}: pulse cut short, {} is at rest", interrupt_.reason, name));
+  if (interrupted)
+    return finish("interrupted", fmt::format("{}: pulse cut short, {} is at rest", interrupt_.reason, name));
   if (res.during && res.during->energised == rest)
-    return finish("error", fmt::format("board {} did not report channel {} switched during the pulse", r.board, r.channel));
+    return finish("error",
+                  fmt::format("board {} did not report channel {} switched during the pulse", r.board, r.channel));
   return finish("ok");
 }
 

@@ -47,7 +47,8 @@ std::vector<ActionResult> Controller::recover() {
     // Drive to the rest state the record names, even if the config changed since.
     RelaySpec r;
     auto cfg = config_.relays.find(i.name);
-    if (cfg != config_.relays.end() && cfg->second.board == i.board && cfg->second.channel == i.channel) r = cfg->second;
+    if (cfg != config_.relays.end() && cfg->second.board == i.board && cfg->second.channel == i.channel)
+      r = cfg->second;
     r.name = i.name;
     r.board = i.board;
     r.channel = i.channel;
@@ -58,7 +59,8 @@ std::vector<ActionResult> Controller::recover() {
       res.before = state_of(r, d.read());
       if (res.before->at_rest) {
         res.after = res.before;
-      } else if (!drive_to_rest(d, r, res, std::chrono::steady_clock::now() + std::max(Millis(5000), 3 * b->second.timeout))) {
+      } else if (!drive_to_rest(d, r, res,
+                                std::chrono::steady_clock::now() + std::max(Millis(5000), 3 * b->second.timeout))) {
         finish("error", fmt::format("STUCK: {} did not return to rest ({})", i.name, res.error));
         continue;
       }

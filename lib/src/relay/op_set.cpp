@@ -49,8 +49,8 @@ ActionResult Controller::set(const std::string& name, bool on) {
         if (res.after->on == on) return finish("ok");
       }
     }
-    return finish("error", fmt::format("board {} still reports channel {} {} after switching it {}", r.board,
-                                       r.channel, state_word(res.after), on ? "on" : "off"));
+    return finish("error", fmt::format("board {} still reports channel {} {} after switching it {}", r.board, r.channel,
+                                       state_word(res.after), on ? "on" : "off"));
   } catch (const SystemError& e) {
     return finish("error", e.what());
   }

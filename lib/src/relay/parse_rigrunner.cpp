@@ -53,8 +53,7 @@ void apply_rigrunner_settings(std::string_view text, BoardReading& reading) {
     pos = nl == std::string_view::npos ? text.size() : nl + 1;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     // RAILSTRn=Name (the ASCOM driver reads the digit at 7 and the name from 9).
-    if (line.size() < 9 || line.substr(0, 7) != "RAILSTR" || line[7] < '0' || line[7] > '4' || line[8] != '=')
-      continue;
+    if (line.size() < 9 || line.substr(0, 7) != "RAILSTR" || line[7] < '0' || line[7] > '4' || line[8] != '=') continue;
     int rail = line[7] - '0';
     std::string name(line.substr(9, 64));
     for (auto& c : name)

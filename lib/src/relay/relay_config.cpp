@@ -31,7 +31,8 @@ BoardSpec load_board(const Config& c, const std::string& name) {
   b.driver = need(c.get_string(k + "driver"), c, k + "driver");
   const auto& names = driver_names();
   if (std::find(names.begin(), names.end(), b.driver) == names.end())
-    throw InputError(fmt::format("{}: unknown driver '{}' ({})", c.where(k + "driver"), b.driver, fmt::join(names, ", ")));
+    throw InputError(
+        fmt::format("{}: unknown driver '{}' ({})", c.where(k + "driver"), b.driver, fmt::join(names, ", ")));
   b.url = c.get_string(k + "url").value_or("");
   b.host = c.get_string(k + "host").value_or("");
   b.device = c.get_string(k + "device").value_or("");
@@ -52,8 +53,7 @@ BoardSpec load_board(const Config& c, const std::string& name) {
   if (b.timeout < Millis(100) || b.timeout > Millis(60000))
     throw InputError(fmt::format("{}: timeout must be between 100ms and 1m", c.where(k + "timeout")));
   b.spacing = c.get_duration(k + "spacing").value_or(default_spacing(b.driver));
-  if (b.spacing > Millis(10000))
-    throw InputError(fmt::format("{}: spacing longer than 10s", c.where(k + "spacing")));
+  if (b.spacing > Millis(10000)) throw InputError(fmt::format("{}: spacing longer than 10s", c.where(k + "spacing")));
   if ((b.driver == "kmtronic-http" || b.driver == "rigrunner") && b.url.empty())
     throw InputError(fmt::format("{}: missing (driver {})", c.where(k + "url"), b.driver));
   if (b.driver == "kmtronic-udp" && b.host.empty())
@@ -74,9 +74,12 @@ RelaySpec load_relay(const Config& c, const std::string& name) {
   r.board = need(c.get_string(k + "board"), c, k + "board");
   r.channel = int(need(c.get_int(k + "channel"), c, k + "channel"));
   if (auto w = c.get_string(k + "wiring")) {
-    if (*w == "NO" || *w == "no") r.wiring = Wiring::NO;
-    else if (*w == "NC" || *w == "nc") r.wiring = Wiring::NC;
-    else throw InputError(fmt::format("{}: '{}' is not NO or NC", c.where(k + "wiring"), *w));
+    if (*w == "NO" || *w == "no")
+      r.wiring = Wiring::NO;
+    else if (*w == "NC" || *w == "nc")
+      r.wiring = Wiring::NC;
+    else
+      throw InputError(fmt::format("{}: '{}' is not NO or NC", c.where(k + "wiring"), *w));
   }
   r.momentary = c.get_bool(k + "momentary").value_or(false);
   r.is_protected = c.get_bool(k + "protected").value_or(false);
@@ -105,11 +108,13 @@ RelayConfig RelayConfig::from(const Config& c) {
   RelayConfig out;
   out.source = c.path();
   for (const auto& n : c.table_keys("boards")) {
-    if (!valid_name(n)) throw InputError(fmt::format("{}: board names use letters, digits, '-' and '_'", c.where("boards." + n)));
+    if (!valid_name(n))
+      throw InputError(fmt::format("{}: board names use letters, digits, '-' and '_'", c.where("boards." + n)));
     out.boards.emplace(n, load_board(c, n));
   }
   for (const auto& n : c.table_keys("relays")) {
-    if (!valid_name(n)) throw InputError(fmt::format("{}: relay names use letters, digits, '-' and '_'", c.where("relays." + n)));
+    if (!valid_name(n))
+      throw InputError(fmt::format("{}: relay names use letters, digits, '-' and '_'", c.where("relays." + n)));
     RelaySpec r = load_relay(c, n);
     auto b = out.boards.find(r.board);
     if (b == out.boards.end())
@@ -117,14 +122,14 @@ RelayConfig RelayConfig::from(const Config& c) {
     // Range-check the channel against the kind of device, without talking to it.
     const BoardSpec& bs = b->second;
     int lo = bs.driver == "rigrunner" ? 0 : 1;
-    int hi = bs.driver == "rigrunner" ? 4
-             : bs.driver == "gpio"    ? int(bs.lines.size())
-             : bs.channels > 0        ? bs.channels
+    int hi = bs.driver == "rigrunner"      ? 4
+             : bs.driver == "gpio"         ? int(bs.lines.size())
+             : bs.channels > 0             ? bs.channels
              : bs.driver == "kmtronic-udp" ? 8
-                                      : 255;
+                                           : 255;
     if (r.channel < lo || r.channel > hi)
-      throw InputError(fmt::format("{}: channel {} out of range {}..{} for board {}", c.where("relays." + n + ".channel"),
-                                   r.channel, lo, hi, r.board));
+      throw InputError(fmt::format("{}: channel {} out of range {}..{} for board {}",
+                                   c.where("relays." + n + ".channel"), r.channel, lo, hi, r.board));
     out.relays.emplace(n, std::move(r));
   }
   return out;
@@ -135,8 +140,7 @@ const RelaySpec& RelayConfig::relay(const std::string& name) const {
   if (it != relays.end()) return it->second;
   std::vector<std::string> known;
   for (auto& [k, v] : relays) known.push_back(k);
-  if (known.empty())
-    throw InputError(fmt::format("unknown relay '{}': {} configures no relays", name, source));
+  if (known.empty()) throw InputError(fmt::format("unknown relay '{}': {} configures no relays", name, source));
   throw InputError(fmt::format("unknown relay '{}' (configured: {})", name, fmt::join(known, ", ")));
 }
 

@@ -18,8 +18,8 @@ SavedState load_state() {
   if (!text) return s;
   auto j = nlohmann::json::parse(*text, nullptr, false);
   if (j.is_discarded() || !j.is_object())
-    throw SystemError(fmt::format("{}: corrupt state file (remove it to forget the prior forwarding values)",
-                                  state_path()));
+    throw SystemError(
+        fmt::format("{}: corrupt state file (remove it to forget the prior forwarding values)", state_path()));
   if (auto it = j.find("prior"); it != j.end() && it->is_object())
     for (auto& [k, v] : it->items())
       if (v.is_string()) s.prior[k] = v.get<std::string>();
@@ -40,9 +40,12 @@ void save_state(const SavedState& s) {
   nlohmann::json j;
   j["prior"] = s.prior;
   if (s.applied)
-    j["applied"] = {{"zt", s.applied->zt_if},         {"lan", s.applied->lan_if},
-                    {"masquerade", s.applied->masquerade}, {"allow_lan_initiated", s.applied->allow_lan_initiated},
-                    {"ipv4", s.applied->ipv4},        {"ipv6", s.applied->ipv6}};
+    j["applied"] = {{"zt", s.applied->zt_if},
+                    {"lan", s.applied->lan_if},
+                    {"masquerade", s.applied->masquerade},
+                    {"allow_lan_initiated", s.applied->allow_lan_initiated},
+                    {"ipv4", s.applied->ipv4},
+                    {"ipv6", s.applied->ipv6}};
   make_dirs(paths::state_dir());
   write_file_atomic(state_path(), j.dump() + "\n", 0644);
 }

@@ -11,7 +11,7 @@ namespace bdctl::route {
 
 struct SavedState {
   std::map<std::string, std::string> prior;  // sysctl key -> value before bdctl set it
-  std::optional<Options> applied;             // what the last `up` installed
+  std::optional<Options> applied;            // what the last `up` installed
 };
 
 std::string state_path();

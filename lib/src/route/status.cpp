@@ -42,15 +42,17 @@ std::vector<std::string> interference(const Options& o) {
   nft::Session session;
   for (const auto& f : session.foreign_base_chains("forward"))
     if (f.policy_drop)
-      w.push_back(fmt::format("chain {} {} {} (hook forward, priority {}) has policy drop: it drops what bdctl "
-                              "accepts unless it accepts {} <-> {} too",
-                              f.family, f.table, f.chain, f.priority, o.zt_if, o.lan_if));
+      w.push_back(
+          fmt::format("chain {} {} {} (hook forward, priority {}) has policy drop: it drops what bdctl "
+                      "accepts unless it accepts {} <-> {} too",
+                      f.family, f.table, f.chain, f.priority, o.zt_if, o.lan_if));
   for (const char* names : {"/proc/net/ip_tables_names", "/proc/net/ip6_tables_names"}) {
     auto t = read_file(names);
     if (t && !t->empty())
-      w.push_back(fmt::format("iptables-legacy tables are loaded ({}): their FORWARD rules apply too; check them "
-                              "with iptables-legacy -S",
-                              names));
+      w.push_back(
+          fmt::format("iptables-legacy tables are loaded ({}): their FORWARD rules apply too; check them "
+                      "with iptables-legacy -S",
+                      names));
   }
   Sysctl sysctl;
   auto all = sysctl.get("net.ipv4.conf.all.rp_filter");
@@ -60,9 +62,10 @@ std::vector<std::string> interference(const Options& o) {
     // The kernel applies the larger of "all" and the interface's own value.
     int eff = std::max(all ? std::atoi(all->c_str()) : 0, v ? std::atoi(v->c_str()) : 0);
     if (eff == 1)
-      w.push_back(fmt::format("strict reverse-path filtering on {} (rp_filter=1) drops asymmetric routed traffic; "
-                              "2 (loose) is safe",
-                              ifn));
+      w.push_back(
+          fmt::format("strict reverse-path filtering on {} (rp_filter=1) drops asymmetric routed traffic; "
+                      "2 (loose) is safe",
+                      ifn));
   }
   return w;
 }

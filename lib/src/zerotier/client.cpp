@@ -74,9 +74,8 @@ Client::Client(const ClientOptions& opt) : loc_(locate(opt)), timeout_(opt.timeo
     }
   }
   if (token_.empty()) {
-    std::string advice = opt.token_file
-                             ? "check the path given with --zt-token-file"
-                             : "run as root, or copy the token to ~/.zeroTierOneAuthToken (chmod 600)";
+    std::string advice = opt.token_file ? "check the path given with --zt-token-file"
+                                        : "run as root, or copy the token to ~/.zeroTierOneAuthToken (chmod 600)";
     throw ApiError(Failure::token_unreadable,
                    fmt::format("cannot read the ZeroTier auth token: {}; {}", first_error, advice));
   }
@@ -121,8 +120,8 @@ std::pair<long, std::string> Client::get(const std::string& path) {
                                where, loc_.port_source));
   }
   if (rc == CURLE_OPERATION_TIMEDOUT) {
-    throw ApiError(Failure::timeout, fmt::format("ZeroTier service on {} did not answer GET {} within {}", where,
-                                                 path, format_duration(timeout_)));
+    throw ApiError(Failure::timeout, fmt::format("ZeroTier service on {} did not answer GET {} within {}", where, path,
+                                                 format_duration(timeout_)));
   }
   if (rc != CURLE_OK) {
     throw ApiError(Failure::protocol, fmt::format("ZeroTier service on {}: GET {}: {}", where, path,

@@ -23,8 +23,7 @@ std::string interface_name(const ClientOptions& opt, const std::optional<std::st
     throw InputError("no ZeroTier network is joined: join one (zerotier-cli join ID) or name the interface");
   if (nets.size() > 1) {
     std::string list;
-    for (const auto& n : nets)
-      list += fmt::format("{}{} ({})", list.empty() ? "" : ", ", n.id, n.port_device_name);
+    for (const auto& n : nets) list += fmt::format("{}{} ({})", list.empty() ? "" : ", ", n.id, n.port_device_name);
     throw InputError(fmt::format("{} ZeroTier networks are joined: {}; pick one with --network ID", nets.size(), list));
   }
   if (nets[0].port_device_name.empty())

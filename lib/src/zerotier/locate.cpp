@@ -23,8 +23,10 @@ int parse_port(const std::string& text, const std::string& where) {
   int port = 0;
   bool digits = !t.empty() && t.size() <= 5;
   for (char c : t) {
-    if (c < '0' || c > '9') digits = false;
-    else port = port * 10 + (c - '0');
+    if (c < '0' || c > '9')
+      digits = false;
+    else
+      port = port * 10 + (c - '0');
   }
   if (!digits || port < 1 || port > 65535)
     throw InputError(fmt::format("{}: '{}' is not a TCP port (1-65535)", where, t));
@@ -65,8 +67,8 @@ Location locate(const ClientOptions& opt) {
     }
   }
   loc.token_file = opt.token_file ? *opt.token_file : loc.home + "/authtoken.secret";
-  loc.url_base = fmt::format("http://{}:{}", opt.host.find(':') != std::string::npos ? "[" + opt.host + "]" : opt.host,
-                             loc.port);
+  loc.url_base =
+      fmt::format("http://{}:{}", opt.host.find(':') != std::string::npos ? "[" + opt.host + "]" : opt.host, loc.port);
   return loc;
 }
 

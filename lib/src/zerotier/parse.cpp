@@ -155,8 +155,7 @@ std::string explain_network_status(std::string_view s) {
   if (s == "OK") return "configured";
   if (s == "REQUESTING_CONFIGURATION")
     return "waiting for the network controller: check that the network ID is right and the node is online";
-  if (s == "ACCESS_DENIED")
-    return "not authorised: tick 'Auth' for this node in ZeroTier Central (Members)";
+  if (s == "ACCESS_DENIED") return "not authorised: tick 'Auth' for this node in ZeroTier Central (Members)";
   if (s == "NOT_FOUND") return "the controller does not know this network ID: check the ID";
   if (s == "PORT_ERROR") return "the virtual interface could not be created (is /dev/net/tun available?)";
   if (s == "CLIENT_TOO_OLD") return "the controller needs a newer zerotier-one";

@@ -72,8 +72,7 @@ TEST_CASE("interface names follow the kernel's rules", "[unit]") {
   CHECK_NOTHROW(validate_ifname("zt*", "--zt"));
   CHECK_NOTHROW(validate_ifname("zt3jnxxqcz", "--zt"));
   CHECK_THROWS_WITH(validate_ifname("averyveryverylongname", "--lan"),
-                    Catch::Contains("--lan") && Catch::Contains("averyveryverylongname") &&
-                        Catch::Contains("15"));
+                    Catch::Contains("--lan") && Catch::Contains("averyveryverylongname") && Catch::Contains("15"));
   CHECK_THROWS_AS(validate_ifname("", "--lan"), InputError);
   CHECK_THROWS_AS(validate_ifname("eth 0", "--lan"), InputError);
   CHECK_THROWS_AS(validate_ifname("a/b", "--lan"), InputError);

@@ -68,17 +68,18 @@ TEST_CASE("mode mtu: --mtu gives MTU-40 for IPv4 and MTU-60 for IPv6, one rule e
   CHECK(cl[1] == Clamp{nft::Family::ipv6, std::uint16_t(1432)});
   auto chains = desired_chains(by_mtu(1492));
   REQUIRE(chains.size() == 1);
-  CHECK(texts(chains[0]) ==
-        std::vector<std::string>{
-            "meta nfproto ipv4 tcp flags & (syn|rst) == syn tcp option maxseg size > 1452 tcp option maxseg size set 1452",
-            "meta nfproto ipv6 tcp flags & (syn|rst) == syn tcp option maxseg size > 1432 tcp option maxseg size set 1432"});
+  CHECK(texts(chains[0]) == std::vector<std::string>{"meta nfproto ipv4 tcp flags & (syn|rst) == syn tcp option maxseg "
+                                                     "size > 1452 tcp option maxseg size set 1452",
+                                                     "meta nfproto ipv6 tcp flags & (syn|rst) == syn tcp option maxseg "
+                                                     "size > 1432 tcp option maxseg size set 1432"});
 }
 
 TEST_CASE("modes mss and pmtu: --mss and --pmtu mean the same for both families: one rule", "[unit]") {
   auto chains = desired_chains(fixed(1452));
   REQUIRE(chains.size() == 1);
-  CHECK(texts(chains[0]) == std::vector<std::string>{
-                                "tcp flags & (syn|rst) == syn tcp option maxseg size > 1452 tcp option maxseg size set 1452"});
+  CHECK(texts(chains[0]) ==
+        std::vector<std::string>{
+            "tcp flags & (syn|rst) == syn tcp option maxseg size > 1452 tcp option maxseg size set 1452"});
   Options p;
   p.mode = Mode::pmtu;
   CHECK(texts(desired_chains(p)[0]) ==

@@ -145,8 +145,8 @@ TEST_CASE("diff reports missing, extra and reordered rules", "[netns]") {
      "awk '/ct state/ {print $NF}')");
   sh("nft add rule inet bdctl t_post oifname lo accept");
   auto d = diff(s.read_table(), want);
-  CHECK(d[0].missing_rules == std::vector<std::string>{
-                                  "iifname \"eth0\" oifname \"zt*\" ct state established,related accept"});
+  CHECK(d[0].missing_rules ==
+        std::vector<std::string>{"iifname \"eth0\" oifname \"zt*\" ct state established,related accept"});
   CHECK(d[1].extra_rules.size() == 1);
   CHECK(d[2].empty());
 }

@@ -58,15 +58,16 @@ TEST_CASE("relay config: the issue's shape loads", "[unit]") {
   CHECK(b.max_per_hour == 4);
   CHECK(c.board("lan8").spacing >= 300ms);
   CHECK(c.board("lan8").password == "pw");
-  CHECK_FALSE(c.rest_raw(b));                  // relays rest de-energised
-  CHECK(c.rest_raw(c.relay("station")));       // rails rest powered
+  CHECK_FALSE(c.rest_raw(b));             // relays rest de-energised
+  CHECK(c.rest_raw(c.relay("station")));  // rails rest powered
   CHECK(c.relay("pi").is_protected);
-  CHECK(c.relay("fan").output_of(false));      // NC: closed at rest
+  CHECK(c.relay("fan").output_of(false));  // NC: closed at rest
 }
 
 TEST_CASE("relay config: bad values name file, key and value", "[unit]") {
   std::string base = "[boards.b]\ndriver = \"kmtronic-http\"\nurl = \"http://x\"\n";
-  CHECK(error_of(base + "[relays.r]\nboard = \"b\"\nchannel = 0\n").find("channel 0 out of range") != std::string::npos);
+  CHECK(error_of(base + "[relays.r]\nboard = \"b\"\nchannel = 0\n").find("channel 0 out of range") !=
+        std::string::npos);
   CHECK(error_of(base + "[relays.r]\nboard = \"nope\"\nchannel = 1\n").find("no board 'nope'") != std::string::npos);
   CHECK(error_of(base + "[relays.r]\nboard = \"b\"\nchannel = 1\nwiring = \"XX\"\n").find("t.toml:") == 0);
   CHECK(error_of(base + "[relays.r]\nboard = \"b\"\nchannel = 1\npulse = \"5x\"\n").find("'5x'") != std::string::npos);

@@ -19,7 +19,8 @@ TEST_CASE("KMTronic status.xml as posted by a user parses, relay0 dropped", "[un
 
 TEST_CASE("KMTronic status.xml tolerates CRLF, a prolog and comments", "[unit]") {
   auto r = parse_kmtronic_status_xml(
-      "<?xml version=\"1.0\"?>\r\n<!-- board -->\r\n<response>\r\n<relay0>0</relay0>\r\n<relay1> 1 </relay1>\r\n</response>");
+      "<?xml version=\"1.0\"?>\r\n<!-- board -->\r\n<response>\r\n<relay0>0</relay0>\r\n<relay1> 1 "
+      "</relay1>\r\n</response>");
   REQUIRE(r.channels.size() == 1);
   CHECK(r.channels[0].raw);
 }
@@ -27,12 +28,12 @@ TEST_CASE("KMTronic status.xml tolerates CRLF, a prolog and comments", "[unit]")
 TEST_CASE("documents that are not a relay status are rejected", "[unit]") {
   const char* bad[] = {
       "<response>\n<temp0>21.5</temp0>\n<name0>Sensor1</name0>\n</response>",  // DS1820 temperature module
-      "<response><relay0>1</relay0><relay2>0</relay2></response>",              // gap in numbering
-      "<response><relay0>1</relay0><relay1>2</relay1></response>",              // not 0/1
-      "<response><relay0>1</relay0><relay1><b>1</b></relay1></response>",       // nested
-      "<response><relay0>1</relay0><relay1>1</relay1>",                         // truncated
-      "<response><relay0>1</relay0><relay1>1</relay1></response><x/>",          // second root
-      "<rr4005i><SUPPLY>13.7</SUPPLY></rr4005i>",                               // another device
+      "<response><relay0>1</relay0><relay2>0</relay2></response>",             // gap in numbering
+      "<response><relay0>1</relay0><relay1>2</relay1></response>",             // not 0/1
+      "<response><relay0>1</relay0><relay1><b>1</b></relay1></response>",      // nested
+      "<response><relay0>1</relay0><relay1>1</relay1>",                        // truncated
+      "<response><relay0>1</relay0><relay1>1</relay1></response><x/>",         // second root
+      "<rr4005i><SUPPLY>13.7</SUPPLY></rr4005i>",                              // another device
       "<html><body>401</body></html>",
       "",
       "<response><relay0>1</relay0></response>",  // no relays at all

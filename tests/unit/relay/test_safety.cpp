@@ -112,9 +112,9 @@ TEST_CASE("controller pulses a fake GPIO relay, audits, refuses latching and rat
   CHECK(took >= 200ms);
   CHECK(t.read("chip.events").find("GPIO17 1") != std::string::npos);
   CHECK(t.read("chip").find("GPIO17 0") != std::string::npos);
-  CHECK(c.pulse("r1", 200ms).result == "refused");  // cool-down 1h
-  CHECK_THROWS_AS(c.set("r1", true), InputError);    // momentary
-  CHECK_THROWS_AS(c.set("r2", true), InputError);    // gpio cannot latch
+  CHECK(c.pulse("r1", 200ms).result == "refused");    // cool-down 1h
+  CHECK_THROWS_AS(c.set("r1", true), InputError);     // momentary
+  CHECK_THROWS_AS(c.set("r2", true), InputError);     // gpio cannot latch
   CHECK_THROWS_AS(c.pulse("r2", 20min), InputError);  // above max_pulse
   CHECK_THROWS_AS(c.pulse("nope", 1s), InputError);
   std::string log = t.read("log/relay-audit.log");
@@ -125,9 +125,7 @@ TEST_CASE("controller pulses a fake GPIO relay, audits, refuses latching and rat
 TEST_CASE("recover drives a relay left energised by a dead run to rest", "[unit]") {
   TempDirs t;
   auto cfg = gpio_config(t.root);
-  {
-    std::ofstream(t.root + "/chip") << "GPIO17 0\nGPIO27 1\n";
-  }
+  { std::ofstream(t.root + "/chip") << "GPIO17 0\nGPIO27 1\n"; }
   write_intent(Intent{"r2", "hat", 2, false, 5000, 1, 999999});
   Audit audit({"test"});
   Interrupt never;

@@ -25,10 +25,10 @@ TEST_CASE("the default ruleset is the guide's three rules plus the explicit drop
   CHECK(chains[0].spec.name == "route_forward");
   CHECK(chains[0].spec.hook == "forward");
   CHECK_FALSE(chains[0].spec.policy_drop);
-  CHECK(texts(chains[0]) == std::vector<std::string>{
-                                "iifname \"zt*\" oifname \"eth0\" accept",
-                                "iifname \"eth0\" oifname \"zt*\" ct state established,related accept",
-                                "iifname \"eth0\" oifname \"zt*\" drop"});
+  CHECK(texts(chains[0]) ==
+        std::vector<std::string>{"iifname \"zt*\" oifname \"eth0\" accept",
+                                 "iifname \"eth0\" oifname \"zt*\" ct state established,related accept",
+                                 "iifname \"eth0\" oifname \"zt*\" drop"});
   CHECK(chains[1].spec.type == "nat");
   CHECK(chains[1].spec.priority == nft::kPrioSrcnat);
   CHECK(texts(chains[1]) == std::vector<std::string>{"iifname \"zt*\" oifname \"eth0\" masquerade"});
@@ -49,8 +49,7 @@ TEST_CASE("options change exactly the rules they name", "[unit]") {
     for (const auto& t : texts(c)) CHECK_THAT(t, Catch::StartsWith("meta nfproto ipv4 "));
   CHECK(route::forwarding_keys(o) == std::vector<std::string>{"net.ipv4.ip_forward"});
   o = opts();
-  CHECK(route::forwarding_keys(o) ==
-        std::vector<std::string>{"net.ipv4.ip_forward", "net.ipv6.conf.all.forwarding"});
+  CHECK(route::forwarding_keys(o) == std::vector<std::string>{"net.ipv4.ip_forward", "net.ipv6.conf.all.forwarding"});
 }
 
 TEST_CASE("bad interface names are refused before any rule exists", "[unit]") {

@@ -42,8 +42,8 @@ class Emulator {
       dup2(fds[1], 1);
       close(fds[0]);
       close(fds[1]);
-      std::string cmd = "exec python3 '" + script + "' --home '" + home_.path + "' --state " + state +
-                        " --control '" + control_ + "' " + extra;
+      std::string cmd = "exec python3 '" + script + "' --home '" + home_.path + "' --state " + state + " --control '" +
+                        control_ + "' " + extra;
       execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
       _exit(127);
     }

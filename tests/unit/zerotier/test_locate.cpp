@@ -17,12 +17,16 @@ struct EnvGuard {
   std::optional<std::string> old;
   EnvGuard(const char* n, const std::optional<std::string>& v) : name(n) {
     if (const char* o = std::getenv(n)) old = o;
-    if (v) setenv(n, v->c_str(), 1);
-    else unsetenv(n);
+    if (v)
+      setenv(n, v->c_str(), 1);
+    else
+      unsetenv(n);
   }
   ~EnvGuard() {
-    if (old) setenv(name.c_str(), old->c_str(), 1);
-    else unsetenv(name.c_str());
+    if (old)
+      setenv(name.c_str(), old->c_str(), 1);
+    else
+      unsetenv(name.c_str());
   }
 };
 }  // namespace
