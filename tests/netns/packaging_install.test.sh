@@ -13,7 +13,7 @@ for tool in $(built_tools) bdctl; do
   check "sbin/$tool" test -x "$root/usr/sbin/$tool"
   check "bash completion for $tool" test -r "$(echo "$root"/usr/share/bash-completion/completions/"$tool")"
 done
-for tool in $(built_tools); do
+for tool in $(built_tools) bdctl; do
   check "man page $tool(8)" test -r "$root/usr/share/man/man8/$tool.8"
 done
 check "man page bdctl.toml(5)" test -r "$root/usr/share/man/man5/bdctl.toml.5"
