@@ -50,12 +50,17 @@ struct Report {
 
 // ---- settings ----------------------------------------------------------------
 
+enum class Probe { tcp, icmp };
+
 struct Target {
   std::string name;  // [a-zA-Z0-9_-]+
   std::string host;  // address or name
-  int port = 0;
+  int port = 0;      // 0 for ICMP
+  Probe probe = Probe::tcp;
 };
-// "nuc=192.168.1.205:3389", "[fd00::5]:22" for IPv6; InputError naming the value.
+// "nuc=192.168.1.205:3389", "pi6=[fd00::5]:22" for IPv6 (a TCP connect);
+// "kmtronic=icmp:192.168.1.199", "pi6=icmp:fd00::5" (an ICMP echo).
+// InputError naming the value.
 Target parse_target(std::string_view spec);
 
 struct Range {

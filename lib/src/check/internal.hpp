@@ -46,16 +46,6 @@ void plan_group(const Settings& s, Sink& sink);
 
 // ---- probes --------------------------------------------------------------
 
-struct TcpOutcome {
-  enum Kind { open, refused, unreachable, timeout, failed } kind = timeout;
-  std::string address;  // "192.168.1.205:3389" as probed
-  std::string error;    // strerror for refused/unreachable/error
-  Millis rtt{0};
-};
-// Connect to every target at once (non-blocking sockets, one poll loop); no
-// target waits longer than timeout, the whole call about one timeout.
-std::vector<TcpOutcome> tcp_probe(const std::vector<Target>& targets, Millis timeout);
-
 struct ArpReply {
   std::string mac;  // "aa:bb:cc:dd:ee:ff"
   Millis rtt{0};

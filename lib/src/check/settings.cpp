@@ -22,7 +22,7 @@ bool valid_name(std::string_view n) {
 // "host:port" or "[v6]:port" (as in a URL).
 std::pair<std::string, int> host_port(std::string_view spec, std::string_view whole) {
   auto bad = [&](const char* why) {
-    return InputError(fmt::format("invalid target '{}': {} (expected NAME=HOST:PORT)", whole, why));
+    return InputError(fmt::format("invalid target '{}': {} (expected NAME=HOST:PORT or NAME=icmp:HOST)", whole, why));
   };
   std::string host;
   std::string_view port;
@@ -49,16 +49,41 @@ std::pair<std::string, int> host_port(std::string_view spec, std::string_view wh
   if (p < 1 || p > 65535) throw bad("port is not 1-65535");
   return {host, p};
 }
+
+// "icmp:HOST": an address (IPv6 bare or in brackets, "%scope" allowed) or a name; no port.
+std::string icmp_host(std::string_view spec, std::string_view whole) {
+  auto bad = [&](const char* why) {
+    return InputError(fmt::format("invalid target '{}': {} (expected NAME=icmp:HOST)", whole, why));
+  };
+  std::string host(spec);
+  if (!host.empty() && host.front() == '[') {
+    if (host.back() != ']') throw bad("an ICMP target takes no port");
+    host = host.substr(1, host.size() - 2);
+  }
+  if (host.empty()) throw bad("no host");
+  if (host.find_first_of(" \t/[]") != std::string::npos) throw bad("not an address or host name");
+  if (host.find(':') != std::string::npos && !try_parse_address(host.substr(0, host.find('%'))))
+    throw bad("an ICMP target takes no port");
+  return host;
+}
 }  // namespace
 
 Target parse_target(std::string_view spec) {
   auto eq = spec.find('=');
-  if (eq == std::string_view::npos) throw InputError(fmt::format("invalid target '{}': expected NAME=HOST:PORT", spec));
+  if (eq == std::string_view::npos)
+    throw InputError(fmt::format("invalid target '{}': expected NAME=HOST:PORT or NAME=icmp:HOST", spec));
   Target t;
   t.name = spec.substr(0, eq);
   if (!valid_name(t.name))
     throw InputError(fmt::format("invalid target '{}': the name may use letters, digits, '-' and '_'", spec));
-  std::tie(t.host, t.port) = host_port(spec.substr(eq + 1), spec);
+  auto value = spec.substr(eq + 1);
+  // An explicit "icmp:" rather than a missing port: a forgotten port stays an error.
+  if (value.rfind("icmp:", 0) == 0) {
+    t.probe = Probe::icmp;
+    t.host = icmp_host(value.substr(5), spec);
+    return t;
+  }
+  std::tie(t.host, t.port) = host_port(value, spec);
   return t;
 }
 

@@ -1,131 +1,117 @@
-// TCP connect to many targets at once: non-blocking sockets and one poll()
-// loop, so 50 blackholed targets cost one timeout, not fifty.
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netdb.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
+// TCP connect probes: non-blocking connects, each one finished by poll()
+// reporting the socket writable; we only want to know the port answers.
 #include <fmt/format.h>
+#include <netdb.h>
+#include <sys/socket.h>
 
 #include <cerrno>
 #include <cstring>
+#include <memory>
 
-#include "internal.hpp"
+#include "probe.hpp"
 
 namespace bdctl::check::detail {
 
 namespace {
-struct Fd {
-  int fd = -1;
-  Fd() = default;
-  explicit Fd(int f) : fd(f) {}
-  Fd(Fd&& o) noexcept : fd(std::exchange(o.fd, -1)) {}
-  Fd& operator=(Fd&& o) noexcept {
-    std::swap(fd, o.fd);
-    return *this;
-  }
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-};
 
-void classify(TcpOutcome& o, int err) {
+void classify(ProbeOutcome& o, int err) {
   o.error = std::strerror(err);
   if (err == ECONNREFUSED)
-    o.kind = TcpOutcome::refused;
+    o.kind = ProbeOutcome::refused;
   else if (err == EHOSTUNREACH || err == ENETUNREACH || err == EHOSTDOWN)
-    o.kind = TcpOutcome::unreachable;
+    o.kind = ProbeOutcome::unreachable;
   else if (err == ETIMEDOUT)
-    o.kind = TcpOutcome::timeout;
+    o.kind = ProbeOutcome::timeout;
   else
-    o.kind = TcpOutcome::failed;
+    o.kind = ProbeOutcome::failed;
 }
-}  // namespace
 
-std::vector<TcpOutcome> tcp_probe(const std::vector<Target>& targets, Millis timeout) {
-  using clock = std::chrono::steady_clock;
-  std::vector<TcpOutcome> out(targets.size());
-  std::vector<Fd> socks(targets.size());
-  std::vector<clock::time_point> started(targets.size());
-  auto t_end = clock::now() + timeout;
+class TcpBatch final : public Batch {
+ public:
+  TcpBatch(std::vector<Job> jobs, Millis timeout)
+      : jobs_(std::move(jobs)), socks_(jobs_.size()), started_(jobs_.size()), timeout_(timeout) {
+    for (std::size_t i = 0; i < jobs_.size(); ++i) start(i);
+  }
 
-  for (std::size_t i = 0; i < targets.size(); ++i) {
-    const auto& t = targets[i];
-    auto& o = out[i];
+  void want(PollSet& ps) override {
+    for (std::size_t i = 0; i < socks_.size(); ++i)
+      if (socks_[i].fd >= 0) ps.add(socks_[i].fd, POLLOUT, this, i);
+  }
+
+  void ready(std::size_t i, short /*revents*/) override {
+    auto& o = *jobs_[i].second;
+    int err = 0;
+    socklen_t len = sizeof err;
+    ::getsockopt(socks_[i].fd, SOL_SOCKET, SO_ERROR, &err, &len);
+    o.rtt = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started_[i]);
+    if (err == 0)
+      o.kind = ProbeOutcome::answered;
+    else
+      classify(o, err);
+    socks_[i] = Fd();
+  }
+
+  void expire() override {
+    for (std::size_t i = 0; i < socks_.size(); ++i)
+      if (socks_[i].fd >= 0) {
+        jobs_[i].second->kind = ProbeOutcome::timeout;
+        jobs_[i].second->rtt = timeout_;
+        socks_[i] = Fd();
+      }
+  }
+
+ private:
+  void start(std::size_t i) {
+    const Target& t = *jobs_[i].first;
+    ProbeOutcome& o = *jobs_[i].second;
+    o.method = "tcp";
     bool v6 = t.host.find(':') != std::string::npos;
     o.address = v6 ? fmt::format("[{}]:{}", t.host, t.port) : fmt::format("{}:{}", t.host, t.port);
     addrinfo hints{};
     hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_NUMERICSERV;
+    // Addresses never touch the resolver; names do (the site's targets are addresses).
+    hints.ai_flags = AI_NUMERICSERV | AI_NUMERICHOST;
     addrinfo* res = nullptr;
     std::string port = std::to_string(t.port);
-    // Addresses never touch the resolver; names do (the site's targets are addresses).
-    hints.ai_flags |= AI_NUMERICHOST;
     int rc = getaddrinfo(t.host.c_str(), port.c_str(), &hints, &res);
     if (rc == EAI_NONAME) {
       hints.ai_flags &= ~AI_NUMERICHOST;
       rc = getaddrinfo(t.host.c_str(), port.c_str(), &hints, &res);
     }
     if (rc != 0) {
-      o.kind = TcpOutcome::failed;
+      o.kind = ProbeOutcome::failed;
       o.error = fmt::format("cannot resolve {}: {}", t.host, gai_strerror(rc));
-      continue;
+      return;
     }
     std::unique_ptr<addrinfo, void (*)(addrinfo*)> guard(res, freeaddrinfo);
     Fd s(::socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
     if (s.fd < 0) {
       classify(o, errno);
-      continue;
+      return;
     }
-    started[i] = clock::now();
+    started_[i] = Clock::now();
     if (::connect(s.fd, res->ai_addr, res->ai_addrlen) == 0) {
-      o.kind = TcpOutcome::open;
-      o.rtt = std::chrono::duration_cast<Millis>(clock::now() - started[i]);
-      continue;
+      o.kind = ProbeOutcome::answered;
+      o.rtt = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started_[i]);
+      return;
     }
     if (errno != EINPROGRESS) {
       classify(o, errno);
-      continue;
+      return;
     }
-    socks[i] = std::move(s);
+    socks_[i] = std::move(s);
   }
 
-  for (;;) {
-    std::vector<pollfd> pfds;
-    std::vector<std::size_t> idx;
-    for (std::size_t i = 0; i < socks.size(); ++i)
-      if (socks[i].fd >= 0) {
-        pfds.push_back({socks[i].fd, POLLOUT, 0});
-        idx.push_back(i);
-      }
-    if (pfds.empty()) break;
-    auto left = std::chrono::duration_cast<Millis>(t_end - clock::now()).count();
-    if (left <= 0) break;
-    int n = ::poll(pfds.data(), pfds.size(), static_cast<int>(left));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    for (std::size_t k = 0; k < pfds.size(); ++k) {
-      if (!pfds[k].revents) continue;
-      std::size_t i = idx[k];
-      int err = 0;
-      socklen_t len = sizeof err;
-      ::getsockopt(socks[i].fd, SOL_SOCKET, SO_ERROR, &err, &len);
-      out[i].rtt = std::chrono::duration_cast<Millis>(clock::now() - started[i]);
-      if (err == 0)
-        out[i].kind = TcpOutcome::open;
-      else
-        classify(out[i], err);
-      socks[i] = Fd();  // close: we only wanted to know the port answers
-    }
-  }
-  for (std::size_t i = 0; i < socks.size(); ++i)
-    if (socks[i].fd >= 0) {
-      out[i].kind = TcpOutcome::timeout;
-      out[i].rtt = timeout;
-    }
-  return out;
+  std::vector<Job> jobs_;
+  std::vector<Fd> socks_;
+  std::vector<Clock::time_point> started_;
+  Millis timeout_;
+};
+
+}  // namespace
+
+std::unique_ptr<Batch> tcp_batch(std::vector<Job> jobs, Millis timeout) {
+  return std::make_unique<TcpBatch>(std::move(jobs), timeout);
 }
 
 }  // namespace bdctl::check::detail

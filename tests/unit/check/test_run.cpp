@@ -58,6 +58,63 @@ TEST_CASE("LAN targets: open, refused; states and exit order", "[unit]") {
   CHECK(r.state == State::critical);
 }
 
+// Root (as in CI) may always open a raw socket; others need net.ipv4.ping_group_range.
+bool may_ping() {
+  if (geteuid() == 0) return true;
+  int fd = socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP);
+  if (fd < 0) return false;
+  close(fd);
+  return true;
+}
+
+TEST_CASE("ICMP targets: loopback answers over IPv4 and IPv6, beside a TCP target", "[unit]") {
+  Listener up;
+  Settings s;
+  s.only = {"lan"};
+  s.timeout = Millis(2000);
+  s.targets = {parse_target("v4=icmp:127.0.0.1"), parse_target("v6=icmp:::1"),
+               parse_target("tcp=127.0.0.1:" + std::to_string(up.port))};
+  auto t0 = std::chrono::steady_clock::now();
+  auto r = run(s);
+  auto took = std::chrono::steady_clock::now() - t0;
+  REQUIRE(r.checks.size() == 3);
+  CHECK(took < std::chrono::milliseconds(1000));  // answers end the run, not the timeout
+  CHECK(find(r, "lan.tcp").state == State::ok);
+  CHECK(find(r, "lan.tcp").details["probe"] == "tcp");
+  for (const char* n : {"lan.v4", "lan.v6"}) {
+    const auto& c = find(r, n);
+    INFO(n << ": " << c.summary);
+    CHECK(c.details["probe"] == "icmp");
+    CHECK(c.details["port"].is_null());
+    if (may_ping()) {
+      CHECK(c.state == State::ok);
+      CHECK(c.details["result"] == "reply");
+      CHECK(c.details["rtt_ms"].is_number());
+      CHECK(c.details["sent"].get<int>() >= 1);
+      std::string m = c.details["method"];
+      CHECK((m == "icmp-dgram" || m == "icmp-raw"));
+    } else {
+      // Not allowed to send ICMP at all: unknown, with the reason, never critical.
+      CHECK(c.state == State::unknown);
+      CHECK(c.details["result"] == "unavailable");
+      CHECK(c.summary.find("ping_group_range") != std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("an ICMP target that cannot be resolved fails at once", "[unit]") {
+  Settings s;
+  s.only = {"lan"};
+  s.timeout = Millis(3000);
+  s.targets = {parse_target("nx=icmp:no-such-host.invalid")};
+  auto r = run(s);
+  REQUIRE(r.checks.size() == 1);
+  CHECK(r.checks[0].state == State::critical);
+  CHECK(r.checks[0].details["result"] == "error");
+  CHECK(r.checks[0].summary.find("cannot resolve no-such-host.invalid") != std::string::npos);
+  CHECK(r.duration < Millis(2500));
+}
+
 TEST_CASE("the whole run respects the deadline", "[unit]") {
   Settings s;
   s.only = {"lan"};

@@ -21,6 +21,24 @@ TEST_CASE("targets parse as NAME=HOST:PORT", "[unit]") {
   CHECK_THROWS_AS(parse_target("n c=host:80"), InputError);
   CHECK_THROWS_AS(parse_target("=host:80"), InputError);
   CHECK_THROWS_AS(parse_target("x=fd00::1:80"), InputError);
+  CHECK(t.probe == Probe::tcp);
+}
+
+TEST_CASE("ICMP targets parse as NAME=icmp:HOST", "[unit]") {
+  auto t = parse_target("kmtronic=icmp:192.168.1.199");
+  CHECK(t.name == "kmtronic");
+  CHECK(t.host == "192.168.1.199");
+  CHECK(t.port == 0);
+  CHECK(t.probe == Probe::icmp);
+  CHECK(parse_target("pi6=icmp:fd00:1::201").host == "fd00:1::201");
+  CHECK(parse_target("pi6=icmp:[fd00:1::201]").host == "fd00:1::201");
+  CHECK(parse_target("ll=icmp:fe80::1%eth0").host == "fe80::1%eth0");
+  CHECK(parse_target("nuc=icmp:nuc.lan").host == "nuc.lan");
+  // A port has no meaning for ICMP; a forgotten port on a TCP target stays an error.
+  CHECK_THROWS_WITH(parse_target("x=icmp:192.168.1.199:80"), Catch::Contains("takes no port"));
+  CHECK_THROWS_WITH(parse_target("x=icmp:[fd00::1]:80"), Catch::Contains("takes no port"));
+  CHECK_THROWS_WITH(parse_target("x=icmp:"), Catch::Contains("no host"));
+  CHECK_THROWS_WITH(parse_target("x=192.168.1.199"), Catch::Contains("NAME=icmp:HOST"));
 }
 
 TEST_CASE("ranges: FIRST-LAST and prefixes", "[unit]") {
@@ -50,6 +68,7 @@ deadline = "5s"
 [check.targets]
 nuc = "192.168.1.205:3389"
 pi = "192.168.1.201:22"
+rigrunner = "icmp:192.168.1.199"
 )",
                            "test.toml");
   Settings s;
@@ -62,9 +81,11 @@ pi = "192.168.1.201:22"
   CHECK(s.deadline == Millis(5000));
   REQUIRE(s.pools.size() == 2);
   REQUIRE(s.static_hosts.size() == 1);
-  REQUIRE(s.targets.size() == 2);
+  REQUIRE(s.targets.size() == 3);
   CHECK(s.targets[0].host == "127.0.0.1");  // command line's "pi" kept
   CHECK(s.targets[1].name == "nuc");
+  CHECK(s.targets[2].name == "rigrunner");
+  CHECK(s.targets[2].probe == Probe::icmp);
 }
 
 TEST_CASE("a bad value in the config names file, line and key", "[unit]") {
