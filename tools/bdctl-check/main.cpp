@@ -29,7 +29,8 @@ int main(int argc, char** argv) {
   app.add_option("--zt-port", zt_port, "ZeroTier service port (default: <home>/zerotier-one.port, 9993)");
   app.add_option("--zt-token-file", zt_token, "ZeroTier auth token file (default <home>/authtoken.secret)");
   app.add_option("--network", network, "Check only this ZeroTier network (16 hex digits)");
-  app.add_option("--target", targets, "LAN target NAME=HOST:PORT (repeatable; adds to the config's)");
+  app.add_option("--target", targets,
+                 "LAN target NAME=HOST:PORT (TCP) or NAME=icmp:HOST (repeatable; adds to the config's)");
   app.add_option("--lan", lan_if, "LAN interface (default: the one in --lan-subnet, else the default route's)");
   app.add_option("--zt", zt_if, "ZeroTier interface (default: every zt* link)");
   app.add_option("--lan-subnet", lan_subnet, "Site LAN prefix, e.g. 192.168.1.0/24");
