@@ -4,7 +4,9 @@
 # relay audit log or the Prometheus file. Each mount lives in a private mount
 # namespace (unshare -m) over the test's own temp dirs: the host's /var and
 # mount table are never touched. Expected: a clear one-line error naming the
-# file, a failure exit code, the old file intact and no temp file left behind.
+# file, a failure exit code, the old file intact and no temp file left behind;
+# for the state files also the kernel's ruleset exactly as it was (the state
+# is staged before the nftables commit).
 . "$(dirname "$0")/lib.sh"
 export T_PREFIX T_TMP
 SIM="$BDCTL_SRC/tests/sim/relay"
@@ -34,6 +36,12 @@ in_private() {
     act
   ' in_private "$fault" "$dir" "$script"
 }
+# same_rules NAME: the ruleset act() left (rules.now) is the one setup() left
+# (rules.old), and setup() did install bdctl's table.
+same_rules() {
+  check "$1: there was a ruleset to keep" grep -q 'table inet bdctl' "$T_TMP/rules.old"
+  check_eq "$1: the ruleset is exactly as it was" "$(cat "$T_TMP/rules.old")" "$(cat "$T_TMP/rules.now")"
+}
 # expect NAME FILE RC: the result files act() wrote.
 expect() {
   local what=$1 file=$2 want_rc=$3
@@ -45,6 +53,7 @@ expect() {
 }
 cat >"$T_TMP/common.sh" <<'SH'
 pi() { ip netns exec "${T_PREFIX}pi" "$@"; }
+rules() { pi nft list ruleset >"$T_TMP/$1"; }  # rules FILE: the namespace's whole ruleset
 finish() {  # finish FILE: record the file and what else is in its directory
   cat "$1" >"$T_TMP/now" 2>&1
   ls -A "$(dirname "$1")" | grep -v -x -e .fill -e "$(basename "$1")" -e '.*\.lock' >"$T_TMP/left"
@@ -54,16 +63,27 @@ SH
 # --- bdctl-mss: state file (mss.json) ------------------------------------------------
 cat >"$T_TMP/mss.sh" <<'SH'
 . "$T_TMP/common.sh"
-setup() { pi bdctl-mss set --mss 1300 >/dev/null; cat "$BDCTL_STATE_DIR/mss.json" >"$T_TMP/old"; }
-act() { pi bdctl-mss set --mss 1200 >/dev/null 2>"$T_TMP/err"; echo $? >"$T_TMP/rc"; finish "$BDCTL_STATE_DIR/mss.json"; }
+setup() { pi bdctl-mss set --mss 1300 >/dev/null; cat "$BDCTL_STATE_DIR/mss.json" >"$T_TMP/old"; rules rules.old; }
+act() {
+  pi bdctl-mss ${MSS_ACT:-set --mss 1200} >/dev/null 2>"$T_TMP/err"; echo $? >"$T_TMP/rc"
+  rules rules.now; finish "$BDCTL_STATE_DIR/mss.json"
+}
 SH
 for fault in full ro; do
   in_private $fault "$BDCTL_STATE_DIR" "$T_TMP/mss.sh"
   expect "mss set, $fault state dir" mss.json 1
+  same_rules "mss set, $fault state dir"
   grep -q 'No space left on device\|Read-only file system' "$T_TMP/err" && pass "mss set, $fault: the reason is the kernel's" ||
     fail "mss set, $fault: the reason is the kernel's ($(cat "$T_TMP/err"))"
   on pi bdctl-mss clear >/dev/null
 done
+# clear removes the state file: only a read-only dir can stop that (a full
+# one still lets a file go).
+MSS_ACT=clear in_private ro "$BDCTL_STATE_DIR" "$T_TMP/mss.sh"
+expect "mss clear, ro state dir" mss.json 1
+same_rules "mss clear, ro state dir"
+check "mss clear, ro: the reason is the kernel's" grep -q 'Read-only file system' "$T_TMP/err"
+on pi bdctl-mss clear >/dev/null
 
 # --- bdctl-route: state file (route.json) ---------------------------------------------
 cat >"$T_TMP/route.sh" <<'SH'
@@ -71,18 +91,30 @@ cat >"$T_TMP/route.sh" <<'SH'
 setup() {
   pi bdctl-route up --zt zt0 --lan eth0 --family ipv4 --no-persist >/dev/null
   cat "$BDCTL_STATE_DIR/route.json" >"$T_TMP/old"
+  rules rules.old; pi sysctl -n net.ipv4.ip_forward net.ipv6.conf.all.forwarding >"$T_TMP/fwd.old"
 }
 act() {
-  pi bdctl-route up --zt zt0 --lan eth0 --family both --no-persist >/dev/null 2>"$T_TMP/err"; echo $? >"$T_TMP/rc"
+  pi bdctl-route ${ROUTE_ACT:-up --zt zt0 --lan eth0 --family both --no-persist} >/dev/null 2>"$T_TMP/err"
+  echo $? >"$T_TMP/rc"
+  rules rules.now; pi sysctl -n net.ipv4.ip_forward net.ipv6.conf.all.forwarding >"$T_TMP/fwd.now"
   finish "$BDCTL_STATE_DIR/route.json"
 }
 SH
 for fault in full ro; do
   in_private $fault "$BDCTL_STATE_DIR" "$T_TMP/route.sh"
   expect "route up, $fault state dir" route.json 1
+  same_rules "route up, $fault state dir"
+  # --family both would turn IPv6 forwarding on: not without its state.
+  check_eq "route up, $fault state dir: forwarding sysctls unchanged" "$(cat "$T_TMP/fwd.old")" "$(cat "$T_TMP/fwd.now")"
   on pi bdctl-route down >/dev/null 2>&1
   on pi sysctl -qw net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0
 done
+ROUTE_ACT=down in_private ro "$BDCTL_STATE_DIR" "$T_TMP/route.sh"
+expect "route down, ro state dir" route.json 1
+same_rules "route down, ro state dir"
+check_eq "route down, ro state dir: forwarding sysctls unchanged" "$(cat "$T_TMP/fwd.old")" "$(cat "$T_TMP/fwd.now")"
+on pi bdctl-route down >/dev/null 2>&1
+on pi sysctl -qw net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0
 
 # --- bdctl-relay: the audit log --------------------------------------------------------
 # A KMTronic web board emulator on the namespace's loopback; its event log

@@ -13,6 +13,30 @@ std::optional<std::string> read_file(const std::string& path);
 // the old or the new content, never a mix; on failure the old file is intact.
 void write_file_atomic(const std::string& path, const std::string& content, mode_t mode = 0644);
 
+// write_file_atomic in two steps, for a file that records a change made
+// elsewhere (the kernel's ruleset): the constructor writes and fsyncs the
+// temporary file, so a full or read-only directory fails before the change;
+// commit() renames it over path once the change is made. Destroyed without
+// commit(), the temporary file is removed and path is untouched.
+class StagedFile {
+ public:
+  StagedFile(std::string path, const std::string& content, mode_t mode = 0644);
+  StagedFile(StagedFile&& o) noexcept;
+  StagedFile(const StagedFile&) = delete;
+  StagedFile& operator=(const StagedFile&) = delete;
+  StagedFile& operator=(StagedFile&&) = delete;
+  ~StagedFile();
+  void commit();
+
+ private:
+  std::string path_, tmp_;
+  bool pending_ = true;
+};
+
+// SystemError unless an entry can be removed from path's directory (checked
+// before a change that the removal of path must follow: a read-only mount).
+void check_dir_writable(const std::string& path);
+
 // Remove path if it exists; true if it did.
 bool remove_file(const std::string& path);
 

@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <utility>
 
 #include "bdctl/error.hpp"
 
@@ -40,13 +41,13 @@ std::optional<std::string> read_file(const std::string& path) {
   return out;
 }
 
-void write_file_atomic(const std::string& path, const std::string& content, mode_t mode) {
-  std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  Fd f{::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)};
-  if (f.fd < 0) throw SystemError(tmp, errno);
+StagedFile::StagedFile(std::string path, const std::string& content, mode_t mode)
+    : path_(std::move(path)), tmp_(path_ + ".tmp." + std::to_string(::getpid())) {
+  Fd f{::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)};
+  if (f.fd < 0) throw SystemError(tmp_, errno);
   auto fail = [&](int err) {
-    ::unlink(tmp.c_str());
-    return SystemError(path, err);
+    ::unlink(tmp_.c_str());
+    return SystemError(path_, err);
   };
   if (::fchmod(f.fd, mode) != 0) throw fail(errno);
   std::size_t off = 0;
@@ -59,9 +60,38 @@ void write_file_atomic(const std::string& path, const std::string& content, mode
     off += std::size_t(n);
   }
   if (::fsync(f.fd) != 0) throw fail(errno);
-  ::close(f.fd);
+  int fd = f.fd;
   f.fd = -1;
-  if (::rename(tmp.c_str(), path.c_str()) != 0) throw fail(errno);
+  // close() can report a delayed write error (NFS); the data is not safe then.
+  if (::close(fd) != 0) throw fail(errno);
+}
+
+StagedFile::StagedFile(StagedFile&& o) noexcept
+    : path_(std::move(o.path_)), tmp_(std::move(o.tmp_)), pending_(std::exchange(o.pending_, false)) {}
+
+StagedFile::~StagedFile() {
+  if (pending_) ::unlink(tmp_.c_str());
+}
+
+void StagedFile::commit() {
+  if (!pending_) return;
+  pending_ = false;
+  if (::rename(tmp_.c_str(), path_.c_str()) != 0) {
+    int err = errno;
+    ::unlink(tmp_.c_str());
+    throw SystemError(path_, err);
+  }
+}
+
+void write_file_atomic(const std::string& path, const std::string& content, mode_t mode) {
+  StagedFile(path, content, mode).commit();
+}
+
+void check_dir_writable(const std::string& path) {
+  auto slash = path.rfind('/');
+  std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  // access() reports EROFS for a read-only mount even to root.
+  if (::access(dir.c_str(), W_OK) != 0) throw SystemError(path, errno);
 }
 
 bool remove_file(const std::string& path) {

@@ -2,6 +2,7 @@
 // chains are ever replaced or deleted; other tools' chains stay untouched.
 #include <algorithm>
 #include <chrono>
+#include <optional>
 
 #include "bdctl/error.hpp"
 #include "bdctl/fileio.hpp"
@@ -44,6 +45,17 @@ SetResult set(const Options& o, bool check_only) {
   if (same)
     for (const auto& d : nft::diff(have, res.chains)) same = same && d.empty();
 
+  // The state file is staged before the commit: a full or read-only state
+  // dir fails the run while the kernel still holds the old ruleset.
+  std::optional<StagedFile> state;
+  if (!check_only) {
+    // Unchanged options need no fsync'd rewrite (set from cron stays cheap).
+    std::string text = options_to_json(o) + "\n";
+    if (read_file(state_file()) != text) {
+      make_dirs(paths::state_dir());
+      state.emplace(state_file(), text);
+    }
+  }
   if (!same) {
     // One batch: stale chains go, wanted ones are deleted and recreated.
     nft::Transaction tx(s);
@@ -53,14 +65,7 @@ SetResult set(const Options& o, bool check_only) {
     tx.commit(check_only);
     res.changed = !check_only;
   }
-  if (!check_only) {
-    // Unchanged options need no fsync'd rewrite (set from cron stays cheap).
-    std::string text = options_to_json(o) + "\n";
-    if (read_file(state_file()) != text) {
-      make_dirs(paths::state_dir());
-      write_file_atomic(state_file(), text);
-    }
-  }
+  if (state) state->commit();
   return res;
 }
 
@@ -70,6 +75,9 @@ ClearResult clear(bool check_only) {
   nft::Session s;
   auto have = s.read_table();
   res.removed = own_chains(have);
+  // A state file that could not be removed afterwards (read-only state dir)
+  // fails the run before the kernel changes.
+  if (!check_only && read_file(state_file())) check_dir_writable(state_file());
   if (!res.removed.empty()) {
     nft::Transaction tx(s);
     for (const auto& name : res.removed) tx.delete_chain(name);

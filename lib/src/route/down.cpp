@@ -1,3 +1,4 @@
+#include "bdctl/fileio.hpp"
 #include "bdctl/lock.hpp"
 #include "bdctl/route.hpp"
 #include "bdctl/sysctl.hpp"
@@ -14,6 +15,9 @@ DownResult down() {
   FileLock lock(ruleset_lock_path(), 10s);
   nft::Session session;
   auto have = session.read_table();
+  // A state file that could not be removed afterwards (read-only state dir)
+  // fails the run before the kernel changes.
+  if (read_file(state_path())) check_dir_writable(state_path());
   nft::Transaction tx(session);
   for (const char* c : {kForwardChain, kNatChain})
     if (have.chains.count(c)) {

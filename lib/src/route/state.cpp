@@ -36,7 +36,7 @@ SavedState load_state() {
   return s;
 }
 
-void save_state(const SavedState& s) {
+StagedFile stage_state(const SavedState& s) {
   nlohmann::json j;
   j["prior"] = s.prior;
   if (s.applied)
@@ -47,7 +47,7 @@ void save_state(const SavedState& s) {
                     {"ipv4", s.applied->ipv4},
                     {"ipv6", s.applied->ipv6}};
   make_dirs(paths::state_dir());
-  write_file_atomic(state_path(), j.dump() + "\n", 0644);
+  return {state_path(), j.dump() + "\n", 0644};
 }
 
 void remove_state() { remove_file(state_path()); }

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "bdctl/fileio.hpp"
 #include "bdctl/route.hpp"
 
 namespace bdctl::route {
@@ -16,7 +17,9 @@ struct SavedState {
 
 std::string state_path();
 SavedState load_state();
-void save_state(const SavedState& s);
+// The state file written to its temporary path, renamed by commit() once the
+// kernel holds what it describes.
+StagedFile stage_state(const SavedState& s);
 void remove_state();
 
 }  // namespace bdctl::route

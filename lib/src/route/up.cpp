@@ -62,23 +62,16 @@ UpResult up(const Options& o, const UpParams& p, Rtnl& rtnl) {
   bool in_sync = stale.empty();
   for (const auto& d : nft::diff(have, want)) in_sync &= d.empty();
 
-  if (!in_sync) {
-    nft::Transaction tx(session);
-    tx.replace_chains(have, want);
-    for (const auto& c : stale) tx.delete_chain(c);
-    tx.commit(p.dry_run);
-    res.rules_changed = true;
-  }
-
+  // The state is staged before the commit: a full or read-only state dir
+  // fails the run while the kernel still holds the old ruleset.
   Sysctl sysctl;
-  SysctlDropins dropins;
-  res.dropin = dropins.path(kDropin);
   auto keys = forwarding_keys(o);
+  std::vector<std::pair<std::string, std::string>> to_set;
+  std::optional<StagedFile> state;
   if (!p.dry_run) {
     // Remember what we change before changing it, so a killed run is still
     // undone correctly by `down`.
     SavedState saved = load_state();
-    std::vector<std::pair<std::string, std::string>> to_set;
     for (const auto& k : keys) {
       auto cur = sysctl.get(k);
       if (!cur) throw SystemError(k + ": not present in this kernel");
@@ -88,7 +81,21 @@ UpResult up(const Options& o, const UpParams& p, Rtnl& rtnl) {
       }
     }
     saved.applied = o;
-    save_state(saved);
+    state.emplace(stage_state(saved));
+  }
+
+  if (!in_sync) {
+    nft::Transaction tx(session);
+    tx.replace_chains(have, want);
+    for (const auto& c : stale) tx.delete_chain(c);
+    tx.commit(p.dry_run);
+    res.rules_changed = true;
+  }
+
+  SysctlDropins dropins;
+  res.dropin = dropins.path(kDropin);
+  if (!p.dry_run) {
+    state->commit();
     for (const auto& [k, before] : to_set) {
       sysctl.set(k, "1");
       res.sysctl.push_back({k, before, "1"});
