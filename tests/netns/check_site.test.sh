@@ -71,7 +71,7 @@ check "malformed config: names file and line" grep -q "$T_TMP/bdctl.toml:1[0-9]"
 # Forwarding: off on a fresh Pi, on after the sysctls, strict rp_filter warned.
 runcheck --only forwarding.sysctl
 check_eq "forwarding off: critical" critical "$(cstatus $T_TMP/r.json forwarding.sysctl)"
-pi_run sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.eth0.rp_filter=0 \
+pi_run sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.eth0.rp_filter=0 \
   net.ipv4.conf.zt0.rp_filter=0 net.ipv4.conf.zt327pdwre.rp_filter=0
 runcheck --only forwarding.sysctl
 check_eq "forwarding on: ok" ok "$(cstatus $T_TMP/r.json forwarding.sysctl)"

@@ -1,6 +1,7 @@
 // forwarding.sysctl, forwarding.rules (bdctl-route's status), forwarding.mss
 // (bdctl-mss's status), forwarding.drops (foreign forward-hook drop policies).
 #include <fmt/format.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 
@@ -19,39 +20,128 @@ using nlohmann::ordered_json;
 
 bool on(const std::optional<std::string>& v) { return v && (*v == "1" || *v == "2"); }
 
+// Which families to look at. bdctl-route's applied options say what is
+// routed; without them IPv4 always, and IPv6 when both sides could carry it:
+// a ZeroTier interface and the LAN interface (when known) hold an IPv6
+// address beyond link-local. IPv6 forwarding off is no fault on a site
+// that has no IPv6 to forward.
+struct Families {
+  bool v4 = true, v6 = false;
+  std::string v6_reason;
+};
+
+bool routable_v6(const IpAddr& a) {
+  bool link_local = a.bytes[0] == 0xfe && (a.bytes[1] & 0xc0) == 0x80;
+  bool loopback = a == IpAddr{AF_INET6, {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}};
+  return !link_local && !loopback;
+}
+
+Families families(const Interfaces& ifs, const std::optional<route::Options>& applied) {
+  Families f;
+  if (applied) {
+    f.v4 = applied->ipv4;
+    f.v6 = applied->ipv6;
+    f.v6_reason = f.v6 ? "bdctl-route up routes IPv6" : "bdctl-route up routes IPv4 only";
+    return f;
+  }
+  Rtnl rt;
+  auto has_v6 = [&](const std::string& ifn) {
+    auto l = rt.link(ifn);
+    if (!l) return false;
+    for (const auto& a : rt.addresses(AF_INET6))
+      if (a.ifindex == l->index && routable_v6(a.prefix.addr)) return true;
+    return false;
+  };
+  std::string zt6;
+  for (const auto& z : ifs.zt)
+    if (has_v6(z)) {
+      zt6 = z;
+      break;
+    }
+  if (zt6.empty()) {
+    f.v6_reason = "no IPv6 address beyond link-local on the ZeroTier interface";
+  } else if (!ifs.lan.empty() && !has_v6(ifs.lan)) {
+    f.v6_reason = fmt::format("{} has IPv6 but the LAN interface {} has none beyond link-local", zt6, ifs.lan);
+  } else {
+    f.v6 = true;
+    f.v6_reason = ifs.lan.empty() ? fmt::format("{} has an IPv6 address", zt6)
+                                  : fmt::format("{} and {} have IPv6 addresses", zt6, ifs.lan);
+  }
+  return f;
+}
+
+std::optional<route::Options> applied_or_none() {
+  try {
+    return route::applied_options();
+  } catch (const std::exception&) {
+    return std::nullopt;  // an unreadable state file: fall back to what the interfaces say
+  }
+}
+
 void sysctl_check(Sink& sink, const Interfaces& ifs) {
   Timer t;
   Sysctl sc;
+  auto fam = families(ifs, applied_or_none());
   ordered_json values = ordered_json::object();
   std::vector<std::string> off, strict;
-  auto g = sc.get("net.ipv4.ip_forward");
-  values["net.ipv4.ip_forward"] = g ? ordered_json(*g) : ordered_json(nullptr);
-  if (!on(g)) off.push_back("net.ipv4.ip_forward");
+  auto show = [](const std::optional<std::string>& v) { return v ? ordered_json(*v) : ordered_json(nullptr); };
   std::vector<std::string> names = ifs.zt;
   if (!ifs.lan.empty()) names.push_back(ifs.lan);
-  auto all_rp = sc.get("net.ipv4.conf.all.rp_filter");
-  for (const auto& ifn : names) {
-    auto key = "net/ipv4/conf/" + ifn + "/forwarding";
-    auto v = sc.get(key);
-    values["net.ipv4.conf." + ifn + ".forwarding"] = v ? ordered_json(*v) : ordered_json(nullptr);
-    if (v && !on(v)) off.push_back("net.ipv4.conf." + ifn + ".forwarding");
-    auto rp = sc.get("net/ipv4/conf/" + ifn + "/rp_filter");
-    // The kernel applies the larger of "all" and the interface's own value.
-    int eff = std::max(all_rp ? std::atoi(all_rp->c_str()) : 0, rp ? std::atoi(rp->c_str()) : 0);
-    values["rp_filter." + ifn] = eff;
-    if (eff == 1) strict.push_back(ifn);
+  if (fam.v4) {
+    auto g = sc.get("net.ipv4.ip_forward");
+    values["net.ipv4.ip_forward"] = show(g);
+    if (!on(g)) off.push_back("net.ipv4.ip_forward");
+    auto all_rp = sc.get("net.ipv4.conf.all.rp_filter");
+    for (const auto& ifn : names) {
+      // IPv4 forwards what arrives on an interface whose own forwarding is on.
+      auto v = sc.get("net/ipv4/conf/" + ifn + "/forwarding");
+      values["net.ipv4.conf." + ifn + ".forwarding"] = show(v);
+      if (v && !on(v)) off.push_back("net.ipv4.conf." + ifn + ".forwarding");
+      auto rp = sc.get("net/ipv4/conf/" + ifn + "/rp_filter");
+      // The kernel applies the larger of "all" and the interface's own value.
+      int eff = std::max(all_rp ? std::atoi(all_rp->c_str()) : 0, rp ? std::atoi(rp->c_str()) : 0);
+      values["rp_filter." + ifn] = eff;
+      if (eff == 1) strict.push_back(ifn);
+    }
   }
+  std::string force_hint;
+  if (fam.v6) {
+    // IPv6 forwards when conf.all.forwarding is on, or (Linux 6.17+) when the
+    // interface a packet arrives on has force_forwarding. The per-interface
+    // "forwarding" only picks host or router behaviour (router advertisements
+    // accepted, the router flag in neighbour advertisements): shown, no fault.
+    // IPv6 has no rp_filter sysctl; its reverse-path filter is a netfilter rule.
+    auto g = sc.get("net.ipv6.conf.all.forwarding");
+    values["net.ipv6.conf.all.forwarding"] = show(g);
+    bool forced_everywhere = !names.empty();
+    for (const auto& ifn : names) {
+      values["net.ipv6.conf." + ifn + ".forwarding"] = show(sc.get("net/ipv6/conf/" + ifn + "/forwarding"));
+      auto force = sc.get("net/ipv6/conf/" + ifn + "/force_forwarding");
+      if (force) values["net.ipv6.conf." + ifn + ".force_forwarding"] = *force;
+      forced_everywhere = forced_everywhere && on(force);
+    }
+    if (!on(g) && !forced_everywhere) {
+      off.push_back("net.ipv6.conf.all.forwarding");
+      if (sc.get("net.ipv6.conf.all.force_forwarding")) force_hint = " or force_forwarding on both interfaces";
+    }
+  }
+  std::vector<std::string> fams;
+  if (fam.v4) fams.emplace_back("ipv4");
+  if (fam.v6) fams.emplace_back("ipv6");
+  std::string fam_text = fam.v4 && fam.v6 ? "IPv4 and IPv6" : fam.v6 ? "IPv6" : fam.v4 ? "IPv4" : "no";
   State st = State::ok;
-  std::string sum = fmt::format("forwarding on for {}", names.empty() ? std::string("(no interfaces found)")
-                                                                      : fmt::format("{}", fmt::join(names, ", ")));
-  ordered_json d{{"values", values}, {"interfaces", names}};
+  std::string sum =
+      fmt::format("{} forwarding on for {}", fam_text,
+                  names.empty() ? std::string("(no interfaces found)") : fmt::format("{}", fmt::join(names, ", ")));
+  if (!fam.v6) sum += fmt::format(" (IPv6 not checked: {})", fam.v6_reason);
+  ordered_json d{{"values", values}, {"interfaces", names}, {"families", fams}, {"ipv6_reason", fam.v6_reason}};
   if (!strict.empty()) {
     st = State::warning;
     sum = fmt::format("strict rp_filter on {}: set 2 (loose), strict drops routed replies", fmt::join(strict, ", "));
   }
   if (!off.empty()) {
     st = State::critical;
-    sum = fmt::format("forwarding off: {} (bdctl-route up turns it on)", fmt::join(off, ", "));
+    sum = fmt::format("forwarding off: {}{} (bdctl-route up turns it on)", fmt::join(off, ", "), force_hint);
   }
   if (names.empty() && st == State::ok) st = State::warning;
   sink.add(make("forwarding.sysctl", st, sum, t, std::move(d)));
