@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <charconv>
 
 #include "bdctl/ifname.hpp"
 #include "bdctl/mss.hpp"
@@ -19,6 +20,12 @@ namespace {
 using nlohmann::ordered_json;
 
 bool on(const std::optional<std::string>& v) { return v && (*v == "1" || *v == "2"); }
+
+int number(const std::optional<std::string>& v) {
+  int n = 0;
+  if (v) std::from_chars(v->data(), v->data() + v->size(), n);
+  return n;
+}
 
 // Which families to look at. bdctl-route's applied options say what is
 // routed; without them IPv4 always, and IPv6 when both sides could carry it:
@@ -99,7 +106,7 @@ void sysctl_check(Sink& sink, const Interfaces& ifs) {
       if (v && !on(v)) off.push_back("net.ipv4.conf." + ifn + ".forwarding");
       auto rp = sc.get("net/ipv4/conf/" + ifn + "/rp_filter");
       // The kernel applies the larger of "all" and the interface's own value.
-      int eff = std::max(all_rp ? std::atoi(all_rp->c_str()) : 0, rp ? std::atoi(rp->c_str()) : 0);
+      int eff = std::max(number(all_rp), number(rp));
       values["rp_filter." + ifn] = eff;
       if (eff == 1) strict.push_back(ifn);
     }

@@ -40,6 +40,7 @@ std::vector<ProbeOutcome> lan_probe(const std::vector<Target>& targets, Millis t
   if (!tcp.empty()) owned.push_back(tcp_batch(std::move(tcp), timeout));
   if (!icmp.empty()) owned.push_back(icmp_batch(std::move(icmp), timeout));
   std::vector<Batch*> batches;
+  batches.reserve(owned.size());
   for (auto& b : owned) batches.push_back(b.get());
   run_batches(batches, end);
   return out;
