@@ -32,8 +32,7 @@ void emit(const check::Report& r, CheckFormat f, bool pretty, const std::optiona
     write_file_atomic(*file, s, 0644);
     return;
   }
-  std::fwrite(s.data(), 1, s.size(), stdout);
-  std::fflush(stdout);
+  cli::write_stdout(s);
 }
 
 }  // namespace bdctl::tool

@@ -3,7 +3,9 @@
 #include <fmt/core.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 
 #include "bdctl/error.hpp"
@@ -29,31 +31,52 @@ nlohmann::ordered_json document() {
   return d;
 }
 
+void write_stdout(std::string_view s) {
+  // A full disk or a closed descriptor must not look like success to a
+  // script or cron: the write is checked through to the kernel.
+  errno = 0;
+  bool ok = std::fwrite(s.data(), 1, s.size(), stdout) == s.size();
+  int err = errno;
+  if (ok && std::fflush(stdout) != 0) {
+    ok = false;
+    err = errno;
+  }
+  if (!ok || std::ferror(stdout)) throw SystemError("writing output", err != 0 ? err : EIO);
+}
+
 void render(const Outcome& o, const OutputOptions& out) {
   if (out.resolve() == Format::json) {
-    std::string s = o.json.dump(out.pretty ? 2 : -1);
-    std::fwrite(s.data(), 1, s.size(), stdout);
-    std::fputc('\n', stdout);
+    write_stdout(o.json.dump(out.pretty ? 2 : -1) + "\n");
+  } else if (!o.text.empty() && o.text.back() != '\n') {
+    write_stdout(o.text + "\n");
   } else {
-    std::fwrite(o.text.data(), 1, o.text.size(), stdout);
-    if (!o.text.empty() && o.text.back() != '\n') std::fputc('\n', stdout);
+    write_stdout(o.text);
   }
-  std::fflush(stdout);
 }
+
+namespace {
+// The exit code after help or version went to stdout: failed when it could
+// not be written (std::cout shares stdout's buffer and error).
+int written(const std::string& name, const ExitCodes& codes) {
+  if (std::cout && !std::ferror(stdout)) return codes.ok;
+  fmt::print(stderr, "{}: writing output: {}\n", name, std::strerror(errno != 0 ? errno : EIO));
+  return codes.failed;
+}
+}  // namespace
 
 int run(CLI::App& app, int argc, char** argv, const std::function<int()>& body, ExitCodes codes) {
   const std::string name = app.get_name();
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
-    std::cout << app.help();
-    return codes.ok;
+    std::cout << app.help() << std::flush;
+    return written(name, codes);
   } catch (const CLI::CallForAllHelp& e) {
-    std::cout << app.help("", CLI::AppFormatMode::All);
-    return codes.ok;
+    std::cout << app.help("", CLI::AppFormatMode::All) << std::flush;
+    return written(name, codes);
   } catch (const CLI::CallForVersion& e) {
-    std::cout << e.what() << "\n";
-    return codes.ok;
+    std::cout << e.what() << "\n" << std::flush;
+    return written(name, codes);
   } catch (const CLI::ParseError& e) {
     // CLI11's own codes are 100+; bdctl documents one usage code.
     std::string msg = e.what();

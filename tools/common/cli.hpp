@@ -6,6 +6,7 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 
 namespace bdctl::cli {
 
@@ -30,7 +31,12 @@ struct Outcome {
   int exit_code = 0;
 };
 
+// Prints the document or the text; SystemError ("writing output: <reason>")
+// when stdout cannot take it (a full disk, a closed pipe with SIGPIPE ignored).
 void render(const Outcome& o, const OutputOptions& out);
+
+// The whole string to stdout and flushed, or SystemError as render().
+void write_stdout(std::string_view s);
 
 struct ExitCodes {
   int ok = 0;
