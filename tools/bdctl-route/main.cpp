@@ -26,9 +26,10 @@ int main(int argc, char** argv) {
       "See bdctl-route(8).");
   app.set_version_flag("--version", "bdctl-route 0.1.0");
   std::vector<std::pair<CLI::App*, tool::Handler>> handlers;
+  auto wanted = cli::verb_arg(argc, argv, {"up", "down", "status", "show"});
   for (const auto& v : verbs) {
     auto* sub = app.add_subcommand(v.name, v.summary);
-    handlers.emplace_back(sub, v.setup(*sub));
+    if (wanted == v.name) handlers.emplace_back(sub, v.setup(*sub));  // the other verbs only list themselves
   }
   return cli::run(app, argc, argv, [&] {
     for (auto& [sub, h] : handlers)

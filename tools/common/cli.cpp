@@ -97,4 +97,11 @@ int run(CLI::App& app, int argc, char** argv, const std::function<int()>& body, 
   }
 }
 
+std::string_view verb_arg(int argc, char** argv, std::initializer_list<std::string_view> verbs) {
+  for (int i = 1; i < argc; ++i)
+    for (auto v : verbs)
+      if (v == argv[i]) return v;
+  return {};
+}
+
 }  // namespace bdctl::cli

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <initializer_list>
 
 namespace bdctl::cli {
 
@@ -50,5 +51,11 @@ int run(CLI::App& app, int argc, char** argv, const std::function<int()>& body, 
 
 // A document with schema_version first.
 nlohmann::ordered_json document();
+
+// The verb this run names: the first argument that is one of `verbs`, or
+// empty (then CLI11 prints help or reports the missing verb). A tool builds
+// the options of that verb only: building every verb's CLI11 options costs
+// more start-up time than the whole work of `bdctl-route up` (callgrind).
+std::string_view verb_arg(int argc, char** argv, std::initializer_list<std::string_view> verbs);
 
 }  // namespace bdctl::cli
