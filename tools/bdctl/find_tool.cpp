@@ -75,7 +75,7 @@ std::optional<std::string> self_dir(const char* argv0) {
 std::optional<std::string> find_tool(const std::string& verb, const std::optional<std::string>& beside) {
   if (!valid_verb(verb)) return std::nullopt;
   for (const auto& dir : search_dirs(beside)) {
-    std::string candidate = dir + "/" + kPrefix + verb;
+    std::string candidate = std::string(dir).append("/").append(kPrefix).append(verb);
     if (is_executable_file(candidate)) return candidate;
   }
   return std::nullopt;
@@ -91,7 +91,7 @@ std::vector<std::string> available_verbs(const std::optional<std::string>& besid
       std::string name = e->d_name;
       if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0) continue;
       std::string verb = name.substr(prefix.size());
-      if (valid_verb(verb) && is_executable_file(dir + "/" + name)) verbs.insert(verb);
+      if (valid_verb(verb) && is_executable_file(std::string(dir).append("/").append(name))) verbs.insert(verb);
     }
   }
   return {verbs.begin(), verbs.end()};

@@ -47,7 +47,8 @@ std::string help_text(const std::optional<std::string>& beside) {
       "the backdoor step by step.\n"
       "\n"
       "Commands:\n";
-  for (const auto& [name, text] : rows) s += "  " + name + std::string(width - name.size() + 2, ' ') + text + "\n";
+  for (const auto& [name, text] : rows)
+    s.append("  ").append(name).append(width - name.size() + 2, ' ').append(text).append("\n");
   s += "\n"
        "'bdctl help COMMAND' or 'bdctl COMMAND --help' shows a command's own help.\n"
        "Exit status: the command's own; 2 for bad usage or an unknown command,\n"

@@ -80,12 +80,16 @@ SysctlDropins::SysctlDropins(std::vector<std::string> dirs, std::string sysctl_c
 
 std::string SysctlDropins::path(const std::string& name) const { return dirs_.front() + "/" + name; }
 
-void SysctlDropins::write(const std::string& name, const std::map<std::string, std::string>& values,
+bool SysctlDropins::write(const std::string& name, const std::map<std::string, std::string>& values,
                           const std::string& comment) const {
   std::string body = "# " + comment + "\n# Written by bdctl; it removes this file itself. Do not edit.\n";
-  for (const auto& [k, v] : values) body += k + " = " + v + "\n";
+  for (const auto& [k, v] : values) body.append(k).append(" = ").append(v).append("\n");
+  // Unchanged files are not rewritten: every rewrite costs an fsync, which
+  // on the Pi's SD card is the slowest step of a re-apply at boot.
+  if (read_file(path(name)) == body) return false;
   make_dirs(dirs_.front());
   write_file_atomic(path(name), body, 0644);
+  return true;
 }
 
 bool SysctlDropins::remove(const std::string& name) const { return remove_file(path(name)); }
@@ -97,11 +101,13 @@ std::optional<PersistedValue> SysctlDropins::effective(const std::string& key) c
     if (!d) continue;
     while (auto* e = ::readdir(d)) {
       std::string n = e->d_name;
-      if (n.size() > 5 && n.compare(n.size() - 5, 5, ".conf") == 0 && !files.count(n)) files[n] = dir + "/" + n;
+      if (n.size() > 5 && n.compare(n.size() - 5, 5, ".conf") == 0 && !files.count(n))
+        files[n] = std::string(dir).append("/").append(n);
     }
     ::closedir(d);
   }
   std::vector<std::string> order;
+  order.reserve(files.size() + 1);
   for (const auto& [n, p] : files) order.push_back(p);
   if (!sysctl_conf_.empty()) order.push_back(sysctl_conf_);
 

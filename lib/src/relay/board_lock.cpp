@@ -5,7 +5,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <map>
+#include <system_error>
 #include <thread>
 
 #include "bdctl/error.hpp"
@@ -76,7 +78,9 @@ std::chrono::steady_clock::time_point space_requests(const std::string& board, M
   if (fd < 0) throw SystemError(p, errno);
   char buf[32] = {0};
   ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);
-  long long last_ns = n > 0 ? std::atoll(buf) : 0;
+  long long last_ns = 0;
+  // Garbage (not a number) counts as no previous request, as below.
+  if (n > 0 && std::from_chars(buf, buf + n, last_ns).ec != std::errc()) last_ns = 0;
   timespec ts{};
   clock_gettime(CLOCK_MONOTONIC, &ts);
   long long now_ns = ts.tv_sec * 1'000'000'000LL + ts.tv_nsec;

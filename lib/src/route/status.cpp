@@ -2,7 +2,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
+#include <system_error>
 
+#include "bdctl/error.hpp"
 #include "bdctl/fileio.hpp"
 #include "bdctl/ifname.hpp"
 #include "bdctl/route.hpp"
@@ -12,6 +15,16 @@
 namespace bdctl::route {
 
 namespace {
+
+// 0 when the key is absent; the kernel only ever holds 0, 1 or 2 there.
+int rp_filter_value(const std::string& key, const std::optional<std::string>& v) {
+  if (!v) return 0;
+  int n = 0;
+  auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+  if (ec != std::errc() || end != v->data() + v->size())
+    throw SystemError(fmt::format("{}: '{}' is not a number", key, *v));
+  return n;
+}
 
 SysctlState sysctl_state(const Sysctl& s, const SysctlDropins& d, const std::string& key, bool persisted_matters) {
   SysctlState st;
@@ -60,7 +73,8 @@ std::vector<std::string> interference(const Options& o) {
     if (is_wildcard_ifname(ifn)) continue;
     auto v = sysctl.get("net/ipv4/conf/" + ifn + "/rp_filter");
     // The kernel applies the larger of "all" and the interface's own value.
-    int eff = std::max(all ? std::atoi(all->c_str()) : 0, v ? std::atoi(v->c_str()) : 0);
+    int eff = std::max(rp_filter_value("net.ipv4.conf.all.rp_filter", all),
+                       rp_filter_value("net.ipv4.conf." + ifn + ".rp_filter", v));
     if (eff == 1)
       w.push_back(
           fmt::format("strict reverse-path filtering on {} (rp_filter=1) drops asymmetric routed traffic; "
