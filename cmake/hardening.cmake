@@ -5,14 +5,14 @@
 #   -DBDCTL_SANITIZE=address,undefined   ASan + UBSan (GCC or clang)
 #   -DBDCTL_SANITIZE=thread              TSan (the concurrent checker)
 #   -DBDCTL_FUZZ=ON                      libFuzzer targets under tests/fuzz (clang only:
-#                                        configure with CXX=clang++); implies ASan + UBSan
+#                                        configure with CC=clang CXX=clang++); implies ASan + UBSan
 
 set(BDCTL_SANITIZE "" CACHE STRING "Sanitizers for every bdctl target: address,undefined | thread | empty")
 option(BDCTL_FUZZ "Build the libFuzzer targets in tests/fuzz (needs clang)" OFF)
 
 if(BDCTL_FUZZ)
-  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
-    message(FATAL_ERROR "BDCTL_FUZZ needs clang (libFuzzer): configure with CXX=clang++")
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang" OR NOT CMAKE_C_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "BDCTL_FUZZ needs clang (libFuzzer): configure with CC=clang CXX=clang++")
   endif()
   if(NOT BDCTL_SANITIZE)
     set(BDCTL_SANITIZE "address,undefined")

@@ -9,7 +9,6 @@
 #include <curl/curl.h>
 #include <dlfcn.h>
 
-#include <cstdarg>
 #include <mutex>
 
 #include "bdctl/error.hpp"
@@ -57,10 +56,6 @@ const Api& api() {
 
 }  // namespace
 
-// curl/curl.h may define curl_easy_setopt/getinfo as type-checking macros.
-#undef curl_easy_setopt
-#undef curl_easy_getinfo
-
 extern "C" {
 
 BDCTL_HIDDEN CURLcode curl_global_init(long flags) { return api().global_init(flags); }
@@ -72,33 +67,23 @@ BDCTL_HIDDEN const char* curl_easy_strerror(CURLcode e) { return api().easy_stre
 BDCTL_HIDDEN curl_slist* curl_slist_append(curl_slist* l, const char* s) { return api().slist_append(l, s); }
 BDCTL_HIDDEN void curl_slist_free_all(curl_slist* l) { api().slist_free_all(l); }
 
-// The variadic argument's type follows from the option number, as libcurl
-// itself decodes it: long, pointer (object, function, blob) or curl_off_t.
-BDCTL_HIDDEN CURLcode curl_easy_setopt(CURL* c, CURLoption opt, ...) {
-  va_list ap;
-  va_start(ap, opt);
-  CURLcode rc;
-  if (opt < CURLOPTTYPE_OBJECTPOINT) {
-    long v = va_arg(ap, long);
-    rc = api().easy_setopt(c, opt, v);
-  } else if (opt >= CURLOPTTYPE_OFF_T && opt < CURLOPTTYPE_BLOB) {
-    curl_off_t v = va_arg(ap, curl_off_t);
-    rc = api().easy_setopt(c, opt, v);
-  } else {
-    void* v = va_arg(ap, void*);
-    rc = api().easy_setopt(c, opt, v);
+// curl_easy_setopt and curl_easy_getinfo are variadic: curl_varargs.c has
+// them (in C, where va_start on their enum parameter is defined) and asks
+// here for libcurl's own. nullptr rather than an exception through C frames;
+// curl_easy_init has loaded libcurl (or thrown) before any handle exists.
+BDCTL_HIDDEN auto bdctl_curl_real_setopt() noexcept -> decltype(Api::easy_setopt) {
+  try {
+    return api().easy_setopt;
+  } catch (...) {
+    return nullptr;
   }
-  va_end(ap);
-  return rc;
 }
-
-// Every CURLINFO_* takes a pointer to where the answer goes.
-BDCTL_HIDDEN CURLcode curl_easy_getinfo(CURL* c, CURLINFO info, ...) {
-  va_list ap;
-  va_start(ap, info);
-  void* out = va_arg(ap, void*);
-  va_end(ap);
-  return api().easy_getinfo(c, info, out);
+BDCTL_HIDDEN auto bdctl_curl_real_getinfo() noexcept -> decltype(Api::easy_getinfo) {
+  try {
+    return api().easy_getinfo;
+  } catch (...) {
+    return nullptr;
+  }
 }
 
 }  // extern "C"
