@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
   auto wanted = cli::verb_arg(argc, argv, {"set", "clear", "status", "show", "probe"});
   for (const auto& v : verbs) {
     auto* sub = app.add_subcommand(v.name, v.help);
-    sub->fallthrough();  // --json/--text/--pretty may follow the verb
+    sub->fallthrough();                                  // --json/--text/--pretty may follow the verb
     if (wanted == v.name) runners[sub] = v.setup(*sub);  // the other verbs only list themselves
   }
   return cli::run(app, argc, argv, [&] {

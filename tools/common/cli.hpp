@@ -4,10 +4,10 @@
 #pragma once
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-#include <initializer_list>
 
 namespace bdctl::cli {
 

@@ -14,8 +14,8 @@
 
 #define BDCTL_HIDDEN __attribute__((visibility("hidden")))
 
-typedef CURLcode (*bdctl_setopt_fn)(CURL *, CURLoption, ...);
-typedef CURLcode (*bdctl_getinfo_fn)(CURL *, CURLINFO, ...);
+typedef CURLcode (*bdctl_setopt_fn)(CURL*, CURLoption, ...);
+typedef CURLcode (*bdctl_getinfo_fn)(CURL*, CURLINFO, ...);
 
 /* curl_lazy.cpp: libcurl's own functions, or NULL when it cannot be loaded
  * (no C++ exception crosses these C frames). */
@@ -25,7 +25,7 @@ BDCTL_HIDDEN bdctl_getinfo_fn bdctl_curl_real_getinfo(void);
 /* The variadic argument's type follows from the option number, as libcurl
  * itself decodes it: long, object pointer, function pointer, curl_off_t or
  * blob pointer. */
-BDCTL_HIDDEN CURLcode curl_easy_setopt(CURL *c, CURLoption opt, ...) {
+BDCTL_HIDDEN CURLcode curl_easy_setopt(CURL* c, CURLoption opt, ...) {
   bdctl_setopt_fn real = bdctl_curl_real_setopt();
   CURLcode rc;
   va_list ap;
@@ -40,20 +40,20 @@ BDCTL_HIDDEN CURLcode curl_easy_setopt(CURL *c, CURLoption opt, ...) {
   } else if (opt >= CURLOPTTYPE_OFF_T && opt < CURLOPTTYPE_BLOB) {
     rc = real(c, opt, va_arg(ap, curl_off_t));
   } else {
-    rc = real(c, opt, va_arg(ap, void *));
+    rc = real(c, opt, va_arg(ap, void*));
   }
   va_end(ap);
   return rc;
 }
 
 /* Every CURLINFO_* takes a pointer to where the answer goes. */
-BDCTL_HIDDEN CURLcode curl_easy_getinfo(CURL *c, CURLINFO info, ...) {
+BDCTL_HIDDEN CURLcode curl_easy_getinfo(CURL* c, CURLINFO info, ...) {
   bdctl_getinfo_fn real = bdctl_curl_real_getinfo();
-  void *out;
+  void* out;
   va_list ap;
   if (!real) return CURLE_FAILED_INIT;
   va_start(ap, info);
-  out = va_arg(ap, void *);
+  out = va_arg(ap, void*);
   va_end(ap);
   return real(c, info, out);
 }
