@@ -55,6 +55,10 @@ for tool in bdctl-route bdctl-mss bdctl-relay; do
 done
 full "bdctl-route --version" 1 bdctl-route bdctl-route --version
 full "bdctl-check --help" 3 bdctl-check bdctl-check --help
+# The front command: its own output, and a tool's run through it.
+full "bdctl --help" 1 bdctl bdctl --help
+full "bdctl --version" 1 bdctl bdctl --version
+full "bdctl route status --json" 1 bdctl-route bdctl route status --json
 
 on pi bdctl-route down >/dev/null
 on pi bdctl-mss clear >/dev/null

@@ -25,6 +25,15 @@ namespace {
 constexpr int kUsage = 2;
 constexpr int kCannotRun = 1;
 
+// --help and --version: exit 1 when stdout could not take them (a full disk),
+// as every tool does, rather than 0 with nothing written.
+int print(const std::string& text) {
+  errno = 0;
+  if (std::fputs(text.c_str(), stdout) >= 0 && std::fflush(stdout) == 0 && !std::ferror(stdout)) return 0;
+  std::fprintf(stderr, "bdctl: writing output: %s\n", std::strerror(errno != 0 ? errno : EIO));
+  return kCannotRun;
+}
+
 int usage_error(const std::string& message) {
   std::fprintf(stderr, "bdctl: %s\n", message.c_str());
   return kUsage;
@@ -56,12 +65,10 @@ int main(int argc, char** argv) {
   }
   std::string first = argv[1];
   if (first == "-h" || first == "--help" || (first == "help" && argc == 2)) {
-    std::fputs(help_text(beside).c_str(), stdout);
-    return 0;
+    return print(help_text(beside));
   }
   if (first == "--version" || first == "-V") {
-    std::printf("bdctl %s\n", BDCTL_VERSION);
-    return 0;
+    return print(std::string("bdctl ") + BDCTL_VERSION + "\n");
   }
   if (first == "help") {
     if (argc > 3) return usage_error("help takes one command name");
