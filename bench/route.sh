@@ -37,12 +37,14 @@ iptables-nft -A FORWARD -i zt0 -o eth0 -j ACCEPT
 SH
 
 # measure NAME CMD...: median and max wall time (ms) and peak RSS (KB) over $runs fresh namespaces.
+# KEEP=1 keeps bdctl's state file and sysctl.d drop-in between runs: a
+# re-apply as at boot (rules gone with the old namespace, the files in place).
 measure() {
   local name=$1; shift
   local i t0 t1 walls=() rss=0 r
   for ((i = 0; i < runs; i++)); do
     fresh
-    rm -rf "$tmp/state" "$tmp/sysctl.d"
+    [ "${KEEP:-0}" = 1 ] || rm -rf "$tmp/state" "$tmp/sysctl.d"
     t0=$(date +%s%N)
     /usr/bin/time -f %M -o "$tmp/rss" ip netns exec "$ns" "$@" >/dev/null
     t1=$(date +%s%N)
@@ -58,6 +60,7 @@ measure() {
 
 printf '%-34s %11s %11s %11s\n' "command ($runs runs, fresh netns each)" "median" "max" "peak RSS"
 measure "bdctl-route up (rules+sysctl+persist)" "$bin/bdctl-route" up --zt zt0 --lan eth0 --json
+KEEP=1 measure "bdctl-route up, re-apply at boot" "$bin/bdctl-route" up --zt zt0 --lan eth0 --json
 measure "bdctl-route up --no-persist" "$bin/bdctl-route" up --zt zt0 --lan eth0 --no-persist --json
 measure "bdctl-route up --dry-run (rules only)" "$bin/bdctl-route" up --zt zt0 --lan eth0 --dry-run --json
 measure "nft -f (same ruleset, rules only)" nft -f "$tmp/ruleset.nft"
@@ -65,4 +68,7 @@ measure "recipe: sysctl + 3x iptables-nft" bash "$tmp/recipe.sh"
 b=$(cat "$tmp/med.bdctl-route up (rules+sysctl+persist)"); n=$(cat "$tmp/med.nft"*); r=$(cat "$tmp/med.recipe"*)
 printf 'ratios (median): nft -f / bdctl-route = %.2f, recipe / bdctl-route = %.2f\n' \
   "$(echo "$n/$b" | bc -l)" "$(echo "$r/$b" | bc -l)"
+k=$(cat "$tmp/med.bdctl-route up, re-apply at boot")
+printf 'ratios (median), re-apply: nft -f / bdctl-route = %.2f, recipe / bdctl-route = %.2f\n' \
+  "$(echo "$n/$k" | bc -l)" "$(echo "$r/$k" | bc -l)"
 echo "note: every figure includes 'ip netns exec' (the same for all three)"

@@ -45,10 +45,14 @@ on lan ip route add 10.147.20.0/24 via 192.168.1.201
 check_not "the LAN host cannot open a connection to the ZeroTier side" tcp_connect lan 10.147.20.5 2222
 
 first=$(ruleset)
+# A re-apply rewrites neither the state file nor the drop-in (no fsync on the SD card).
+touch -d '2001-01-01' "$BDCTL_STATE_DIR/route.json" "$BDCTL_SYSCTL_DIR/90-bdctl-route.conf"
 out=$(R up --zt zt0 --lan eth0 --json)
 check_eq "up twice leaves the ruleset identical" "$first" "$(ruleset)"
 check_eq "the second up reports no change" "false" \
   "$(python3 -c 'import json,sys; print(str(json.load(sys.stdin)["changed"]).lower())' <<<"$out")"
+check_eq "the second up leaves the state file and the drop-in untouched" "2001 2001" \
+  "$(date -r "$BDCTL_STATE_DIR/route.json" +%Y) $(date -r "$BDCTL_SYSCTL_DIR/90-bdctl-route.conf" +%Y)"
 
 # --- status ------------------------------------------------------------------
 check "status is ok after up" R status

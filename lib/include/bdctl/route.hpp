@@ -131,6 +131,6 @@ Status status(const Options& o, Rtnl& rtnl);
 
 // Things outside bdctl that defeat forwarding: foreign forward-hook chains with
 // a drop policy (Docker), iptables-legacy tables, strict rp_filter.
-std::vector<std::string> interference(const Options& o);
+std::vector<std::string> interference(const Options& o, nft::Session& session);
 
 }  // namespace bdctl::route

@@ -53,6 +53,7 @@ class Rtnl {
   std::optional<Route> route_get(const IpAddr& dst);
 
  private:
+  std::optional<Link> get_link(int index, const std::string& name);
   template <class F>
   void dump(void* nlh_buf, F&& on_msg);
   std::unique_ptr<mnl_socket, int (*)(mnl_socket*)> sock_;

@@ -38,7 +38,8 @@ class SysctlDropins {
   explicit SysctlDropins(std::vector<std::string> dirs, std::string sysctl_conf = "");
 
   // Replace bdctl's drop-in `name` (e.g. "90-bdctl-route.conf") with these keys.
-  void write(const std::string& name, const std::map<std::string, std::string>& values,
+  // Returns false, and writes nothing, when the file already says exactly this.
+  bool write(const std::string& name, const std::map<std::string, std::string>& values,
              const std::string& comment) const;
   bool remove(const std::string& name) const;
   std::string path(const std::string& name) const;

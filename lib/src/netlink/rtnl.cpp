@@ -157,16 +157,36 @@ std::vector<Link> Rtnl::links() {
   return out;
 }
 
+// One RTM_GETLINK for one link instead of a dump of all of them (a Pi running
+// Docker carries a veth per container); ENODEV means there is no such link.
+std::optional<Link> Rtnl::get_link(int index, const std::string& name) {
+  char buf[nl::kMsgBufferSize];
+  auto* nlh = mnl_nlmsg_put_header(buf);
+  nlh->nlmsg_type = RTM_GETLINK;
+  nlh->nlmsg_flags = NLM_F_REQUEST;
+  auto* ifm = static_cast<ifinfomsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ifinfomsg)));
+  ifm->ifi_family = AF_UNSPEC;
+  ifm->ifi_index = index;
+  if (!name.empty()) mnl_attr_put_strz(nlh, IFLA_IFNAME, name.c_str());
+  std::optional<Link> out;
+  try {
+    dump(nlh, [&](const nlmsghdr* m) { out = parse_link(m); });
+  } catch (const SystemError& e) {
+    if (e.code() == ENODEV) return std::nullopt;
+    throw;
+  }
+  return out;
+}
+
 std::optional<Link> Rtnl::link(const std::string& name) {
-  for (auto& l : links())
-    if (l.name == name) return l;
-  return std::nullopt;
+  // A name the kernel could never hold is simply not a link (ERANGE/EINVAL otherwise).
+  if (name.empty() || name.size() >= IFNAMSIZ) return std::nullopt;
+  return get_link(0, name);
 }
 
 std::optional<Link> Rtnl::link(int index) {
-  for (auto& l : links())
-    if (l.index == index) return l;
-  return std::nullopt;
+  if (index <= 0) return std::nullopt;
+  return get_link(index, {});
 }
 
 std::vector<Address> Rtnl::addresses(int family) {

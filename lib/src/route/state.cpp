@@ -36,7 +36,7 @@ SavedState load_state() {
   return s;
 }
 
-StagedFile stage_state(const SavedState& s) {
+std::optional<StagedFile> stage_state(const SavedState& s) {
   nlohmann::json j;
   j["prior"] = s.prior;
   if (s.applied)
@@ -46,8 +46,10 @@ StagedFile stage_state(const SavedState& s) {
                     {"allow_lan_initiated", s.applied->allow_lan_initiated},
                     {"ipv4", s.applied->ipv4},
                     {"ipv6", s.applied->ipv6}};
+  std::string text = j.dump() + "\n";
+  if (read_file(state_path()) == text) return std::nullopt;  // a re-apply: no write, no fsync
   make_dirs(paths::state_dir());
-  return {state_path(), j.dump() + "\n", 0644};
+  return std::optional<StagedFile>(std::in_place, state_path(), text, 0644);
 }
 
 void remove_state() { remove_file(state_path()); }

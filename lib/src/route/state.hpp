@@ -18,8 +18,8 @@ struct SavedState {
 std::string state_path();
 SavedState load_state();
 // The state file written to its temporary path, renamed by commit() once the
-// kernel holds what it describes.
-StagedFile stage_state(const SavedState& s);
+// kernel holds what it describes; nothing when the file already holds it.
+std::optional<StagedFile> stage_state(const SavedState& s);
 void remove_state();
 
 }  // namespace bdctl::route

@@ -50,9 +50,8 @@ bool Status::forwarding_ok() const {
   return std::all_of(forwarding.begin(), forwarding.end(), [](const SysctlState& s) { return s.ok; });
 }
 
-std::vector<std::string> interference(const Options& o) {
+std::vector<std::string> interference(const Options& o, nft::Session& session) {
   std::vector<std::string> w;
-  nft::Session session;
   for (const auto& f : session.foreign_base_chains("forward"))
     if (f.policy_drop)
       w.push_back(
@@ -95,7 +94,13 @@ Status status(const Options& o, Rtnl& rtnl) {
     for (const char* fam : {"ipv4", "ipv6"}) {
       if ((std::string(fam) == "ipv4" && !o.ipv4) || (std::string(fam) == "ipv6" && !o.ipv6)) continue;
       auto key = fmt::format("net/{}/conf/{}/forwarding", fam, ifn);
-      if (sysctl.get(key)) st.forwarding.push_back(sysctl_state(sysctl, dropins, key, false));
+      if (!sysctl.get(key)) continue;
+      auto s = sysctl_state(sysctl, dropins, key, false);
+      // IPv6 forwards on net.ipv6.conf.all.forwarding alone: an interface's own
+      // value only switches it between host and router behaviour (router
+      // advertisements), so it is shown but not judged (as bdctl-check does).
+      if (std::string(fam) == "ipv6") s.ok = true;
+      st.forwarding.push_back(s);
     }
   }
 
@@ -132,7 +137,7 @@ Status status(const Options& o, Rtnl& rtnl) {
     }
     st.interfaces.push_back(is);
   }
-  st.warnings = interference(o);
+  st.warnings = interference(o, session);
   return st;
 }
 

@@ -47,10 +47,10 @@ UpResult up(const Options& o, const UpParams& p, Rtnl& rtnl) {
   res.dry_run = p.dry_run;
   auto want = desired_chains(o);  // validates names before anything changes
   if (!o.masquerade) res.router_routes = router_routes(o, rtnl);
-  res.warnings = interference(o);
 
   FileLock lock(ruleset_lock_path(), 10s);
   nft::Session session;
+  res.warnings = interference(o, session);
   auto have = session.read_table();
   // Chains bdctl-route owns but no longer wants (masquerade switched off).
   std::vector<std::string> stale;
@@ -81,7 +81,7 @@ UpResult up(const Options& o, const UpParams& p, Rtnl& rtnl) {
       }
     }
     saved.applied = o;
-    state.emplace(stage_state(saved));
+    if (auto staged = stage_state(saved)) state.emplace(std::move(*staged));
   }
 
   if (!in_sync) {
@@ -95,7 +95,7 @@ UpResult up(const Options& o, const UpParams& p, Rtnl& rtnl) {
   SysctlDropins dropins;
   res.dropin = dropins.path(kDropin);
   if (!p.dry_run) {
-    state->commit();
+    if (state) state->commit();
     for (const auto& [k, before] : to_set) {
       sysctl.set(k, "1");
       res.sysctl.push_back({k, before, "1"});
@@ -103,9 +103,7 @@ UpResult up(const Options& o, const UpParams& p, Rtnl& rtnl) {
     if (p.persist) {
       std::map<std::string, std::string> values;
       for (const auto& k : keys) values[k] = "1";
-      auto before = read_file(res.dropin);
-      dropins.write(kDropin, values, "Forwarding for bdctl-route (ZeroTier <-> LAN)");
-      res.persisted_changed = before != read_file(res.dropin);
+      res.persisted_changed = dropins.write(kDropin, values, "Forwarding for bdctl-route (ZeroTier <-> LAN)");
     }
   }
   return res;

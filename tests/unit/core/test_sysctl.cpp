@@ -47,7 +47,15 @@ TEST_CASE("drop-ins follow systemd-sysctl precedence", "[unit]") {
   SysctlDropins d({etc.string(), lib.string()}, (t.path / "sysctl.conf").string());
   CHECK(d.effective("net.ipv4.ip_forward")->value == "0");
 
-  d.write("90-bdctl-route.conf", {{"net.ipv4.ip_forward", "1"}}, "test");
+  CHECK(d.write("90-bdctl-route.conf", {{"net.ipv4.ip_forward", "1"}}, "test"));
+  // The same content again is not rewritten (no fsync on a re-apply); other content is.
+  auto path = etc / "90-bdctl-route.conf";
+  auto mtime = fs::last_write_time(path);
+  fs::last_write_time(path, mtime - std::chrono::hours(1));
+  CHECK_FALSE(d.write("90-bdctl-route.conf", {{"net.ipv4.ip_forward", "1"}}, "test"));
+  CHECK(fs::last_write_time(path) == mtime - std::chrono::hours(1));
+  CHECK(d.write("90-bdctl-route.conf", {{"net.ipv4.ip_forward", "1"}}, "changed comment"));
+  CHECK(d.write("90-bdctl-route.conf", {{"net.ipv4.ip_forward", "1"}}, "test"));
   auto v = d.effective("net.ipv4.ip_forward");
   REQUIRE(v);
   CHECK(v->value == "1");
