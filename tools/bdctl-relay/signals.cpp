@@ -31,7 +31,10 @@ bool SignalInterrupt::wait_until(std::chrono::steady_clock::time_point deadline)
     auto left = deadline - std::chrono::steady_clock::now();
     if (left <= std::chrono::steady_clock::duration::zero()) left = {};
     auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(left).count();
-    timespec ts{ns / 1'000'000'000, ns % 1'000'000'000};
+    // time_t and long are 32 bits on armhf: name the conversions (a wait is seconds long).
+    timespec ts{};
+    ts.tv_sec = static_cast<time_t>(ns / 1'000'000'000);
+    ts.tv_nsec = static_cast<long>(ns % 1'000'000'000);
     int sig = sigtimedwait(&s, nullptr, &ts);  // a zero timeout still collects a pending signal
     if (sig > 0) {
       reason = sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP";
