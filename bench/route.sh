@@ -19,7 +19,7 @@ tmp=$(mktemp -d)
 ns=bdbench$$
 cleanup() { ip netns del "$ns" 2>/dev/null || true; rm -rf "$tmp"; }
 trap cleanup EXIT
-export BDCTL_STATE_DIR=$tmp/state BDCTL_SYSCTL_DIR=$tmp/sysctl.d BDCTL_LOCK_DIR=$tmp/lock BDCTL_CONFIG=$tmp/none
+export BDCTL_LOCK_DIR=$tmp/lock BDCTL_CONFIG=$tmp/none
 
 fresh() {
   ip netns del "$ns" 2>/dev/null || true
@@ -36,39 +36,46 @@ iptables-nft -A FORWARD -i eth0 -o zt0 -m state --state RELATED,ESTABLISHED -j A
 iptables-nft -A FORWARD -i zt0 -o eth0 -j ACCEPT
 SH
 
-# measure NAME CMD...: median and max wall time (ms) and peak RSS (KB) over $runs fresh namespaces.
-# KEEP=1 keeps bdctl's state file and sysctl.d drop-in between runs: a
-# re-apply as at boot (rules gone with the old namespace, the files in place).
-measure() {
-  local name=$1; shift
-  local i t0 t1 walls=() rss=0 r
-  for ((i = 0; i < runs; i++)); do
-    fresh
-    [ "${KEEP:-0}" = 1 ] || rm -rf "$tmp/state" "$tmp/sysctl.d"
-    t0=$(date +%s%N)
-    /usr/bin/time -f %M -o "$tmp/rss" ip netns exec "$ns" "$@" >/dev/null
-    t1=$(date +%s%N)
-    walls+=($(( (t1 - t0) / 1000 )))
-    r=$(tail -n1 "$tmp/rss"); [ "$r" -gt "$rss" ] && rss=$r
-  done
-  local sorted=($(printf '%s\n' "${walls[@]}" | sort -n))
-  local med=${sorted[$((runs / 2))]}
-  printf '%-34s %8.2f ms %8.2f ms %8d KB\n' "$name" "$(echo "$med/1000" | bc -l)" \
-    "$(echo "${sorted[$((runs - 1))]}/1000" | bc -l)" "$rss"
-  echo "$med" >"$tmp/med.$name"
+# The cases run round-robin, each in a fresh namespace, so that load from
+# anything else on the machine falls on all of them alike. Each case has its
+# own state and drop-in directories; "re-apply" keeps them between its runs:
+# bdctl-route up as at boot (rules gone with the old namespace, files in place).
+names=(); keeps=(); cmds=()
+add() { names+=("$1"); keeps+=("$2"); shift 2; cmds+=("$(printf '%q ' "$@")"); }
+add "bdctl-route up, first run" 0 "$bin/bdctl-route" up --zt zt0 --lan eth0 --json
+add "bdctl-route up, re-apply at boot" 1 "$bin/bdctl-route" up --zt zt0 --lan eth0 --json
+add "bdctl-route up --no-persist" 0 "$bin/bdctl-route" up --zt zt0 --lan eth0 --no-persist --json
+add "bdctl-route up --dry-run (rules only)" 0 "$bin/bdctl-route" up --zt zt0 --lan eth0 --dry-run --json
+add "nft -f (same ruleset, rules only)" 0 nft -f "$tmp/ruleset.nft"
+add "recipe: sysctl + 3x iptables-nft" 0 bash "$tmp/recipe.sh"
+n=${#names[@]}
+
+run_case() {  # run_case INDEX: one timed run in a fresh namespace
+  local c=$1 t0 t1
+  export BDCTL_STATE_DIR=$tmp/state.$c BDCTL_SYSCTL_DIR=$tmp/sysctl.$c
+  fresh
+  [ "${keeps[$c]}" = 1 ] || rm -rf "$BDCTL_STATE_DIR" "$BDCTL_SYSCTL_DIR"
+  t0=$(date +%s%N)
+  eval "/usr/bin/time -f %M -o $tmp/rss ip netns exec $ns ${cmds[$c]}" >/dev/null
+  t1=$(date +%s%N)
+  echo $(((t1 - t0) / 1000)) >>"$tmp/wall.$c"
+  tail -n1 "$tmp/rss" >>"$tmp/rss.$c"
 }
 
-printf '%-34s %11s %11s %11s\n' "command ($runs runs, fresh netns each)" "median" "max" "peak RSS"
-measure "bdctl-route up (rules+sysctl+persist)" "$bin/bdctl-route" up --zt zt0 --lan eth0 --json
-KEEP=1 measure "bdctl-route up, re-apply at boot" "$bin/bdctl-route" up --zt zt0 --lan eth0 --json
-measure "bdctl-route up --no-persist" "$bin/bdctl-route" up --zt zt0 --lan eth0 --no-persist --json
-measure "bdctl-route up --dry-run (rules only)" "$bin/bdctl-route" up --zt zt0 --lan eth0 --dry-run --json
-measure "nft -f (same ruleset, rules only)" nft -f "$tmp/ruleset.nft"
-measure "recipe: sysctl + 3x iptables-nft" bash "$tmp/recipe.sh"
-b=$(cat "$tmp/med.bdctl-route up (rules+sysctl+persist)"); n=$(cat "$tmp/med.nft"*); r=$(cat "$tmp/med.recipe"*)
-printf 'ratios (median): nft -f / bdctl-route = %.2f, recipe / bdctl-route = %.2f\n' \
-  "$(echo "$n/$b" | bc -l)" "$(echo "$r/$b" | bc -l)"
-k=$(cat "$tmp/med.bdctl-route up, re-apply at boot")
-printf 'ratios (median), re-apply: nft -f / bdctl-route = %.2f, recipe / bdctl-route = %.2f\n' \
-  "$(echo "$n/$k" | bc -l)" "$(echo "$r/$k" | bc -l)"
-echo "note: every figure includes 'ip netns exec' (the same for all three)"
+for ((c = 0; c < n; c++)); do [ "${keeps[$c]}" = 1 ] && { run_case "$c"; rm -f "$tmp/wall.$c" "$tmp/rss.$c"; }; done
+for ((i = 0; i < runs; i++)); do
+  for ((k = 0; k < n; k++)); do run_case $(((i + k) % n)); done
+done
+
+printf '%-40s %11s %11s %11s\n' "command ($runs runs each, round-robin, fresh netns)" "median" "max" "peak RSS"
+for ((c = 0; c < n; c++)); do
+  sorted=($(sort -n "$tmp/wall.$c"))
+  med[$c]=${sorted[$((runs / 2))]}
+  printf '%-40s %8.2f ms %8.2f ms %8d KB\n' "${names[$c]}" "$(echo "${med[$c]}/1000" | bc -l)" \
+    "$(echo "${sorted[$((runs - 1))]}/1000" | bc -l)" "$(sort -n "$tmp/rss.$c" | tail -n1)"
+done
+for c in 0 1; do
+  printf 'ratios (median), %s: nft -f / bdctl-route = %.2f, recipe / bdctl-route = %.2f\n' "${names[$c]#bdctl-route up, }" \
+    "$(echo "${med[4]}/${med[$c]}" | bc -l)" "$(echo "${med[5]}/${med[$c]}" | bc -l)"
+done
+echo "note: every figure includes 'ip netns exec' (the same for all)"
