@@ -130,7 +130,7 @@ void Rtnl::dump(void* buf_in, F&& on_msg) {
   nlh->nlmsg_seq = ++seq_;
   if (mnl_socket_sendto(sock_.get(), nlh, nlh->nlmsg_len) < 0) throw SystemError("rtnetlink send", errno);
   MsgFn fn = std::forward<F>(on_msg);
-  std::vector<char> buf(nl::kRecvBufferSize);
+  nl::RecvBuffer buf;
   for (;;) {
     ssize_t n = mnl_socket_recvfrom(sock_.get(), buf.data(), buf.size());
     if (n < 0) throw SystemError("rtnetlink receive", errno);

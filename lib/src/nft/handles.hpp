@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "../netlink/attr.hpp"
 #include "bdctl/nft.hpp"
 
 namespace bdctl::nft {
@@ -46,7 +47,7 @@ class Netlink {
 
  private:
   // Reads what is left of an interrupted dump (seq), starting with buf[0..n).
-  void drain(std::vector<char>& buf, std::size_t n, unsigned seq);
+  void drain(nl::RecvBuffer& buf, std::size_t n, unsigned seq);
   mnl_socket* sock_ = nullptr;
   unsigned portid_ = 0;
   unsigned seq_ = 0;

@@ -56,7 +56,7 @@ std::string extack_msg(const nlmsghdr* nlh) {
 
 int Netlink::request(nlmsghdr* nlh, const std::function<void(const nlmsghdr*)>& on_msg) {
   if (mnl_socket_sendto(sock_, nlh, nlh->nlmsg_len) < 0) throw SystemError("netfilter netlink send", errno);
-  std::vector<char> buf(nl::kRecvBufferSize);
+  nl::RecvBuffer buf;
   ReqCtx ctx{&on_msg};
   for (;;) {
     ssize_t n = mnl_socket_recvfrom(sock_, buf.data(), buf.size());
@@ -74,7 +74,7 @@ int Netlink::request(nlmsghdr* nlh, const std::function<void(const nlmsghdr*)>& 
   }
 }
 
-void Netlink::drain(std::vector<char>& buf, std::size_t n, unsigned seq) {
+void Netlink::drain(nl::RecvBuffer& buf, std::size_t n, unsigned seq) {
   for (;;) {
     int left = int(n);
     for (auto* m = reinterpret_cast<const nlmsghdr*>(buf.data()); mnl_nlmsg_ok(m, left); m = mnl_nlmsg_next(m, &left))
@@ -91,7 +91,7 @@ std::vector<Netlink::BatchError> Netlink::send_batch(const std::vector<char>& ba
   // The kernel processes the whole batch inside sendmsg, so every reply is
   // already queued: read without blocking until the socket is empty.
   std::vector<BatchError> errors;
-  std::vector<char> buf(nl::kRecvBufferSize);
+  nl::RecvBuffer buf;
   for (;;) {
     ssize_t n = recv(mnl_socket_get_fd(sock_), buf.data(), buf.size(), MSG_DONTWAIT);
     if (n < 0) {
