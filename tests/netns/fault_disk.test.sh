@@ -116,6 +116,30 @@ check_eq "route down, ro state dir: forwarding sysctls unchanged" "$(cat "$T_TMP
 on pi bdctl-route down >/dev/null 2>&1
 on pi sysctl -qw net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0
 
+# --- bdctl-route: the sysctl.d drop-in (staged before the commit too) ------------------
+cat >"$T_TMP/dropin.sh" <<'SH'
+. "$T_TMP/common.sh"
+setup() {
+  pi bdctl-route up --zt zt0 --lan eth0 --family ipv4 >/dev/null
+  cat "$BDCTL_SYSCTL_DIR/90-bdctl-route.conf" >"$T_TMP/old"
+  rules rules.old; pi sysctl -n net.ipv4.ip_forward net.ipv6.conf.all.forwarding >"$T_TMP/fwd.old"
+}
+act() {
+  pi bdctl-route up --zt zt0 --lan eth0 --family both >/dev/null 2>"$T_TMP/err"
+  echo $? >"$T_TMP/rc"
+  rules rules.now; pi sysctl -n net.ipv4.ip_forward net.ipv6.conf.all.forwarding >"$T_TMP/fwd.now"
+  finish "$BDCTL_SYSCTL_DIR/90-bdctl-route.conf"
+}
+SH
+for fault in full ro; do
+  in_private $fault "$BDCTL_SYSCTL_DIR" "$T_TMP/dropin.sh"
+  expect "route up, $fault sysctl.d" 90-bdctl-route.conf 1
+  same_rules "route up, $fault sysctl.d"
+  check_eq "route up, $fault sysctl.d: forwarding sysctls unchanged" "$(cat "$T_TMP/fwd.old")" "$(cat "$T_TMP/fwd.now")"
+  on pi bdctl-route down >/dev/null 2>&1
+  on pi sysctl -qw net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0
+done
+
 # --- bdctl-relay: the audit log --------------------------------------------------------
 # A KMTronic web board emulator on the namespace's loopback; its event log
 # shows every relay it actually switched.

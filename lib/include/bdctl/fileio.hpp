@@ -14,10 +14,13 @@ std::optional<std::string> read_file(const std::string& path);
 void write_file_atomic(const std::string& path, const std::string& content, mode_t mode = 0644);
 
 // write_file_atomic in two steps, for a file that records a change made
-// elsewhere (the kernel's ruleset): the constructor writes and fsyncs the
-// temporary file, so a full or read-only directory fails before the change;
-// commit() renames it over path once the change is made. Destroyed without
-// commit(), the temporary file is removed and path is untouched.
+// elsewhere (the kernel's ruleset): the constructor writes the temporary file
+// and starts its writeback, so a full or read-only directory fails before the
+// change; commit() fsyncs it and renames it over path once the change is made.
+// Several files staged before their commits share one journal commit instead
+// of paying one each (the fsyncs are the slowest step on an SD card).
+// Destroyed without commit(), the temporary file is removed and path is
+// untouched.
 class StagedFile {
  public:
   StagedFile(std::string path, const std::string& content, mode_t mode = 0644);
@@ -30,6 +33,7 @@ class StagedFile {
 
  private:
   std::string path_, tmp_;
+  int fd_ = -1;  // the temporary file, open until commit()
   bool pending_ = true;
 };
 

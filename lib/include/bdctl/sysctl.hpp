@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "bdctl/fileio.hpp"
+
 namespace bdctl {
 
 class Sysctl {
@@ -41,6 +43,9 @@ class SysctlDropins {
   // Returns false, and writes nothing, when the file already says exactly this.
   bool write(const std::string& name, const std::map<std::string, std::string>& values,
              const std::string& comment) const;
+  // write() in two steps (see StagedFile); nothing when the file already says it.
+  std::optional<StagedFile> stage(const std::string& name, const std::map<std::string, std::string>& values,
+                                  const std::string& comment) const;
   bool remove(const std::string& name) const;
   std::string path(const std::string& name) const;
 

@@ -59,22 +59,40 @@ StagedFile::StagedFile(std::string path, const std::string& content, mode_t mode
     }
     off += std::size_t(n);
   }
-  if (::fsync(f.fd) != 0) throw fail(errno);
-  int fd = f.fd;
-  f.fd = -1;
-  // close() can report a delayed write error (NFS); the data is not safe then.
-  if (::close(fd) != 0) throw fail(errno);
+  // Start the writeback now (allocating its blocks), so that the first fsync
+  // of several staged files commits them all. Not every filesystem has it.
+  if (::sync_file_range(f.fd, 0, 0, SYNC_FILE_RANGE_WRITE) != 0 && errno != ESPIPE && errno != EINVAL &&
+      errno != ENOSYS)
+    throw fail(errno);
+  fd_ = std::exchange(f.fd, -1);
 }
 
 StagedFile::StagedFile(StagedFile&& o) noexcept
-    : path_(std::move(o.path_)), tmp_(std::move(o.tmp_)), pending_(std::exchange(o.pending_, false)) {}
+    : path_(std::move(o.path_)),
+      tmp_(std::move(o.tmp_)),
+      fd_(std::exchange(o.fd_, -1)),
+      pending_(std::exchange(o.pending_, false)) {}
 
 StagedFile::~StagedFile() {
+  if (fd_ >= 0) ::close(fd_);
   if (pending_) ::unlink(tmp_.c_str());
 }
 
 void StagedFile::commit() {
   if (!pending_) return;
+  auto fail = [&](int err) {
+    pending_ = false;
+    ::unlink(tmp_.c_str());
+    return SystemError(path_, err);
+  };
+  int fd = std::exchange(fd_, -1);
+  if (::fsync(fd) != 0) {
+    int err = errno;
+    ::close(fd);
+    throw fail(err);
+  }
+  // close() can report a delayed write error (NFS); the data is not safe then.
+  if (::close(fd) != 0) throw fail(errno);
   pending_ = false;
   if (::rename(tmp_.c_str(), path_.c_str()) != 0) {
     int err = errno;

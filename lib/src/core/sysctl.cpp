@@ -82,14 +82,22 @@ std::string SysctlDropins::path(const std::string& name) const { return dirs_.fr
 
 bool SysctlDropins::write(const std::string& name, const std::map<std::string, std::string>& values,
                           const std::string& comment) const {
+  auto staged = stage(name, values, comment);
+  if (!staged) return false;
+  staged->commit();
+  return true;
+}
+
+std::optional<StagedFile> SysctlDropins::stage(const std::string& name,
+                                               const std::map<std::string, std::string>& values,
+                                               const std::string& comment) const {
   std::string body = "# " + comment + "\n# Written by bdctl; it removes this file itself. Do not edit.\n";
   for (const auto& [k, v] : values) body.append(k).append(" = ").append(v).append("\n");
   // Unchanged files are not rewritten: every rewrite costs an fsync, which
   // on the Pi's SD card is the slowest step of a re-apply at boot.
-  if (read_file(path(name)) == body) return false;
+  if (read_file(path(name)) == body) return std::nullopt;
   make_dirs(dirs_.front());
-  write_file_atomic(path(name), body, 0644);
-  return true;
+  return std::optional<StagedFile>(std::in_place, path(name), body, 0644);
 }
 
 bool SysctlDropins::remove(const std::string& name) const { return remove_file(path(name)); }

@@ -62,12 +62,15 @@ UpResult up(const Options& o, const UpParams& p, Rtnl& rtnl) {
   bool in_sync = stale.empty();
   for (const auto& d : nft::diff(have, want)) in_sync &= d.empty();
 
-  // The state is staged before the commit: a full or read-only state dir
-  // fails the run while the kernel still holds the old ruleset.
+  // The state file and the drop-in are staged before the commit, so a full
+  // or read-only /var or /etc fails the run while the kernel still holds the
+  // old ruleset; they are committed after it, sharing one journal commit.
   Sysctl sysctl;
   auto keys = forwarding_keys(o);
   std::vector<std::pair<std::string, std::string>> to_set;
-  std::optional<StagedFile> state;
+  SysctlDropins dropins;
+  res.dropin = dropins.path(kDropin);
+  std::optional<StagedFile> state, dropin;
   if (!p.dry_run) {
     // Remember what we change before changing it, so a killed run is still
     // undone correctly by `down`.
@@ -82,6 +85,12 @@ UpResult up(const Options& o, const UpParams& p, Rtnl& rtnl) {
     }
     saved.applied = o;
     if (auto staged = stage_state(saved)) state.emplace(std::move(*staged));
+    if (p.persist) {
+      std::map<std::string, std::string> values;
+      for (const auto& k : keys) values[k] = "1";
+      if (auto staged = dropins.stage(kDropin, values, "Forwarding for bdctl-route (ZeroTier <-> LAN)"))
+        dropin.emplace(std::move(*staged));
+    }
   }
 
   if (!in_sync) {
@@ -92,19 +101,14 @@ UpResult up(const Options& o, const UpParams& p, Rtnl& rtnl) {
     res.rules_changed = true;
   }
 
-  SysctlDropins dropins;
-  res.dropin = dropins.path(kDropin);
   if (!p.dry_run) {
     if (state) state->commit();
     for (const auto& [k, before] : to_set) {
       sysctl.set(k, "1");
       res.sysctl.push_back({k, before, "1"});
     }
-    if (p.persist) {
-      std::map<std::string, std::string> values;
-      for (const auto& k : keys) values[k] = "1";
-      res.persisted_changed = dropins.write(kDropin, values, "Forwarding for bdctl-route (ZeroTier <-> LAN)");
-    }
+    if (dropin) dropin->commit();
+    res.persisted_changed = dropin.has_value();
   }
   return res;
 }
