@@ -2,6 +2,10 @@
 # Debian's cross compiler (aarch64-linux-gnu-g++) with the target's libraries from the
 # multiarch -dev packages (dpkg --add-architecture arm64; apt-get install
 # libfmt-dev:arm64 ...), so no sysroot: they live in /usr/lib/aarch64-linux-gnu.
+# libcurl is the exception: it is loaded with dlopen, so only its headers are
+# needed, and installing libcurl4:arm64 would tie its TLS stack to the build
+# machine's versions; scripts/cross-build unpacks libcurl4-openssl-dev:arm64
+# into the build tree and names it with CURL_INCLUDE_DIR and CURL_LIBRARY.
 # scripts/cross-build installs all of it and uses this file.
 set(CMAKE_SYSTEM_NAME Linux)
 set(CMAKE_SYSTEM_PROCESSOR aarch64)
