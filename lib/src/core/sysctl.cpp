@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <unistd.h>
+#include <cerrno>
 
 #include <algorithm>
 #include <sstream>
@@ -107,12 +108,17 @@ std::optional<PersistedValue> SysctlDropins::effective(const std::string& key) c
   for (const auto& dir : dirs_) {
     DIR* d = ::opendir(dir.c_str());
     if (!d) continue;
-    while (auto* e = ::readdir(d)) {
+    // readdir() returns NULL for the end and for an error alike: errno tells
+    // (EOVERFLOW on 32-bit without large-file offsets made a full directory
+    // look empty).
+    for (errno = 0; auto* e = ::readdir(d); errno = 0) {
       std::string n = e->d_name;
       if (n.size() > 5 && n.compare(n.size() - 5, 5, ".conf") == 0 && !files.count(n))
         files[n] = std::string(dir).append("/").append(n);
     }
+    int err = errno;
     ::closedir(d);
+    if (err != 0) throw SystemError(dir, err);
   }
   std::vector<std::string> order;
   order.reserve(files.size() + 1);

@@ -56,8 +56,9 @@ std::vector<std::string> chip_paths(const std::string& chip) {
   std::vector<std::string> out;
   std::unique_ptr<DIR, DirCloser> d(::opendir("/dev"));
   if (!d) throw SystemError("/dev", errno);
-  while (dirent* e = ::readdir(d.get()))
+  for (errno = 0; dirent* e = ::readdir(d.get()); errno = 0)
     if (std::strncmp(e->d_name, "gpiochip", 8) == 0) out.push_back(std::string("/dev/") + e->d_name);
+  if (errno != 0) throw SystemError("/dev", errno);
   std::sort(out.begin(), out.end());
   return out;
 }

@@ -3,6 +3,7 @@
 // the board for knows its owner died mid-pulse.
 #include <dirent.h>
 #include <fmt/format.h>
+#include <cerrno>
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
@@ -43,12 +44,17 @@ void remove_intent(const Intent& i) { remove_file(intent_path(i)); }
 std::vector<Intent> read_intents() {
   std::vector<Intent> out;
   std::unique_ptr<DIR, DirCloser> d(::opendir(intent_dir().c_str()));
-  if (!d) return out;
+  if (!d) {
+    if (errno == ENOENT) return out;  // nothing was ever recorded
+    throw SystemError(intent_dir(), errno);
+  }
   std::vector<std::string> files;
-  while (dirent* e = ::readdir(d.get())) {
+  // An unreadable directory must not look empty: recover would skip unfinished pulses.
+  for (errno = 0; dirent* e = ::readdir(d.get()); errno = 0) {
     std::string n = e->d_name;
     if (n.size() > 5 && n.compare(n.size() - 5, 5, ".json") == 0) files.push_back(n);
   }
+  if (errno != 0) throw SystemError(intent_dir(), errno);
   std::sort(files.begin(), files.end());
   for (const auto& f : files) {
     auto text = read_file(intent_dir() + "/" + f);
