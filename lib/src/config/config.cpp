@@ -9,6 +9,7 @@
 #include "bdctl/error.hpp"
 #include "bdctl/fileio.hpp"
 #include "bdctl/paths.hpp"
+#include "toml_guard.hpp"
 
 namespace bdctl {
 
@@ -27,6 +28,9 @@ Config Config::parse(const std::string& text, const std::string& source_name) {
   Config c;
   c.path_ = source_name;
   c.exists_ = true;
+  if (auto at = config_detail::non_ascii_outside_strings(text))
+    throw InputError(
+        fmt::format("{}:{}:{}: non-ASCII character outside a string or comment", source_name, at->line, at->column));
   try {
     c.impl_->root = toml::parse(text, source_name);
   } catch (const toml::parse_error& e) {

@@ -83,3 +83,29 @@ TEST_CASE("a file with passwords readable by others draws a warning", "[unit]") 
   TempFile closed("[relays.bms1]\npassword = \"hunter2\"\n", 0600);
   CHECK(Config::load(closed.path).warnings().empty());
 }
+
+// toml++ 3.3.0 reaches __builtin_unreachable on non-ASCII outside strings and
+// comments (found by fuzz_config); TOML 1.0 allows it only there.
+TEST_CASE("non-ASCII outside strings and comments is refused before toml++ sees it", "[unit]") {
+  for (const char* ok : {"a = \"\xc3\xa9\"\n", "# \xc7\xa2\n", "a = '\xc7\xa2'\n", "a = \"\"\"\n\xc7\xa2\n\"\"\"\n",
+                         "a = '''\xc7\xa2'''\n", "a = \"x\" # \xc3\xa9\n", "a = \"q\\\"\xc3\xa9\"\n",
+                         "a = \"\"\"x\"\"\"\"\"\nb = \"\xc3\xa9\"\n"}) {
+    INFO(ok);
+    CHECK_NOTHROW(Config::parse(ok, "t.toml"));
+  }
+  for (const char* bad : {"\xc3\xa9 = 1\n", "a = \xc3\xa9\n", "[\xc7\xa2]\n", "a = 1 \xc7\xa2\n",
+                          "a = \"x\"\nb = 1\xc3\xa9\n", "a = \"\"\"x\"\"\" \xc3\xa9\n"}) {
+    INFO(bad);
+    try {
+      Config::parse(bad, "t.toml");
+      FAIL("accepted");
+    } catch (const InputError& e) {
+      CHECK_THAT(e.what(), Catch::Contains("t.toml:") && Catch::Contains("non-ASCII character outside a string"));
+    }
+  }
+  try {
+    Config::parse("a = 1\nb = 2 \xc3\xa9\n", "t.toml");
+  } catch (const InputError& e) {
+    CHECK(std::string(e.what()).rfind("t.toml:2:7:", 0) == 0);
+  }
+}
