@@ -1,6 +1,7 @@
 // Running the groups concurrently under a whole-run deadline. A group still
 // running at the deadline is abandoned (its thread detached, its checks
 // reported unknown): the run always ends on time.
+#include <curl/curl.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -96,13 +97,26 @@ Report run(const Settings& s) {
       {"zerotier", zerotier_group}, {"forwarding", forwarding_group}, {"uplink", uplink_group}, {"lan", lan_group},
       {"plan", plan_group},
   };
+  auto runs = [&](const std::string& group) {
+    return std::any_of(names.begin(), names.end(), [&](const std::string& n) { return belongs(group, n); });
+  };
+  // libcurl must be initialised before any other thread exists (it inits
+  // OpenSSL, whose per-thread state would otherwise belong to a worker, and
+  // the allocations land in the main arena). This loads libcurl here, on the
+  // ZeroTier group's path anyway. If it cannot load, that group says why.
+  if (runs("zerotier")) {
+    try {
+      curl_global_init(CURL_GLOBAL_DEFAULT);
+    } catch (const std::exception&) {
+    }
+  }
   // Groups get a copy of the settings: an abandoned thread must not outlive them.
   auto settings = std::make_shared<const Settings>(s);
   for (const auto& entry : groups) {
     // Named references, not a structured binding: clang 14 cannot capture those in a lambda.
     const std::string& group = entry.first;
     const Group& fn = entry.second;
-    if (std::none_of(names.begin(), names.end(), [&](const std::string& n) { return belongs(group, n); })) continue;
+    if (!runs(group)) continue;
     {
       std::lock_guard lk(shared->mu);
       ++shared->running;
