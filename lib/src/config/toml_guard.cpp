@@ -1,8 +1,31 @@
 #include "toml_guard.hpp"
 
+#include <fmt/format.h>
+
 namespace bdctl::config_detail {
 
 namespace {
+// The code point of the UTF-8 sequence of at most three bytes at i, or 0.
+char32_t code_point(std::string_view t, std::size_t i) {
+  auto b = [&](std::size_t k) { return i + k < t.size() ? static_cast<unsigned char>(t[i + k]) : 0u; };
+  auto cont = [&](std::size_t k) { return (b(k) & 0xC0u) == 0x80u; };
+  if (b(0) >= 0xC2 && b(0) <= 0xDF && cont(1)) return char32_t(((b(0) & 0x1Fu) << 6) | (b(1) & 0x3Fu));
+  if (b(0) >= 0xE0 && b(0) <= 0xEF && cont(1) && cont(2))
+    return char32_t(((b(0) & 0x0Fu) << 12) | ((b(1) & 0x3Fu) << 6) | (b(2) & 0x3Fu));
+  return 0;
+}
+
+// Mirrors toml++ 3.3.0's is_non_ascii_horizontal_whitespace(): true where it
+// falls through to TOML_UNREACHABLE (U+00A1..U+0499, U+2C5E..U+2FFF,
+// U+3001..U+3057, U+FB26..U+FEFE).
+bool unreachable_in_toml(char32_t c) {
+  if (c < 0xA0 || c > 0xFEFF) return false;
+  const auto child = (static_cast<unsigned long long>(c) - 0xA0ull) / 0x3FAull;
+  if ((1ull << child) & 0x7FFFFFFFFFFFF75Eull) return false;
+  if (c == 0xA0 || c == 0x3000 || c == 0xFEFF) return false;
+  return child != 5 && child != 7;
+}
+
 // The length of the run of c starting at i.
 std::size_t run(std::string_view t, std::size_t i, char c) {
   std::size_t n = 0;
@@ -11,11 +34,13 @@ std::size_t run(std::string_view t, std::size_t i, char c) {
 }
 }  // namespace
 
-std::optional<TextPos> non_ascii_outside_strings(std::string_view t) {
+std::optional<Refusal> refuse_for_toml(std::string_view t) {
   enum class In { code, comment, basic, literal, ml_basic, ml_literal } in = In::code;
   TextPos pos;
   for (std::size_t i = 0; i < t.size(); ++i) {
     const char c = t[i];
+    const TextPos here = pos;
+    std::size_t skip = 0;  // further bytes this step consumes (escapes, delimiters)
     switch (in) {
       case In::code:
         if (c == '#') {
@@ -23,49 +48,43 @@ std::optional<TextPos> non_ascii_outside_strings(std::string_view t) {
         } else if (c == '"' || c == '\'') {
           bool multi = run(t, i, c) >= 3;
           in = c == '"' ? (multi ? In::ml_basic : In::basic) : (multi ? In::ml_literal : In::literal);
-          if (multi) {
-            i += 2;
-            pos.column += 2;
-          }
+          if (multi) skip = 2;
         } else if (static_cast<unsigned char>(c) >= 0x80) {
-          return pos;
+          return Refusal{here, "non-ASCII character outside a string or comment"};
         }
         break;
       case In::comment:
         if (c == '\n') in = In::code;
         break;
-      case In::basic:
-      case In::literal:
-        // An unterminated string ends at the line's end (toml++ reports it).
-        if (c == '\n' || c == (in == In::basic ? '"' : '\''))
-          in = In::code;
-        else if (in == In::basic && c == '\\' && i + 1 < t.size() && t[i + 1] != '\n') {
-          ++i;
-          ++pos.column;
-        }
-        break;
-      case In::ml_basic:
-      case In::ml_literal: {
-        const char q = in == In::ml_basic ? '"' : '\'';
-        if (in == In::ml_basic && c == '\\' && i + 1 < t.size() && t[i + 1] != '\n') {
-          ++i;
-          ++pos.column;
-        } else if (c == q && run(t, i, q) >= 3) {
-          // Up to two quotes may sit just inside the closing delimiter: """a"""""
-          std::size_t n = run(t, i, q);
-          i += n - 1;
-          pos.column += int(n - 1);
+      default: {  // the four kinds of string
+        if (auto cp = code_point(t, i); unreachable_in_toml(cp))
+          return Refusal{here, fmt::format("character U+{:04X} is not supported by this TOML parser (toml++ 3.3.0); "
+                                           "write it as \\u{:04X} in a \"basic\" string",
+                                           unsigned(cp), unsigned(cp))};
+        const bool basic = in == In::basic || in == In::ml_basic;
+        const bool multi = in == In::ml_basic || in == In::ml_literal;
+        const char q = basic ? '"' : '\'';
+        if (basic && c == '\\' && i + 1 < t.size() && t[i + 1] != '\n' &&
+            static_cast<unsigned char>(t[i + 1]) < 0x80) {  // a non-ASCII one is checked next
+          skip = 1;
+        } else if (!multi && (c == q || c == '\n')) {
+          in = In::code;  // an unterminated string ends at the line's end (toml++ reports it)
+        } else if (multi && c == q && run(t, i, q) >= 3) {
+          skip = run(t, i, q) - 1;  // up to two quotes may sit just inside the delimiter: """a"""""
           in = In::code;
         }
         break;
       }
     }
-    if (c == '\n') {
-      ++pos.line;
-      pos.column = 1;
-    } else {
-      ++pos.column;
+    for (std::size_t k = 0; k <= skip; ++k) {
+      if (t[i + k] == '\n') {
+        ++pos.line;
+        pos.column = 1;
+      } else {
+        ++pos.column;
+      }
     }
+    i += skip;
   }
   return std::nullopt;
 }
