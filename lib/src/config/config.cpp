@@ -28,9 +28,8 @@ Config Config::parse(const std::string& text, const std::string& source_name) {
   Config c;
   c.path_ = source_name;
   c.exists_ = true;
-  if (auto at = config_detail::non_ascii_outside_strings(text))
-    throw InputError(
-        fmt::format("{}:{}:{}: non-ASCII character outside a string or comment", source_name, at->line, at->column));
+  if (auto r = config_detail::refuse_for_toml(text))
+    throw InputError(fmt::format("{}:{}:{}: {}", source_name, r->at.line, r->at.column, r->why));
   try {
     c.impl_->root = toml::parse(text, source_name);
   } catch (const toml::parse_error& e) {
