@@ -19,6 +19,7 @@
 #include <optional>
 #include <random>
 
+#include "../core/inet_checksum.hpp"
 #include "bdctl/error.hpp"
 #include "bdctl/sysctl.hpp"
 #include "probe.hpp"
@@ -33,14 +34,6 @@ constexpr std::size_t kMaxTargets = 0x10000 >> 2;
 constexpr std::size_t kHeader = 8;
 constexpr std::array<std::uint8_t, 16> kPayload{'b', 'd', 'c', 't', 'l', '-', 'c', 'h',
                                                 'e', 'c', 'k', ' ', 'e', 'c', 'h', 'o'};
-
-std::uint16_t checksum(const std::uint8_t* p, std::size_t n) {
-  std::uint32_t sum = 0;
-  for (std::size_t i = 0; i + 1 < n; i += 2) sum += std::uint32_t(p[i] << 8 | p[i + 1]);
-  if (n & 1) sum += std::uint32_t(p[n - 1] << 8);
-  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
-  return std::uint16_t(~sum);
-}
 
 bool same_address(const sockaddr_storage& a, const sockaddr_storage& b) {
   if (a.ss_family != b.ss_family) return false;
@@ -232,7 +225,7 @@ class IcmpBatch final : public Batch {
     std::copy(kPayload.begin(), kPayload.end(), pkt.begin() + kHeader);
     // The kernel sums ICMPv6 (pseudo-header) and ping sockets; raw ICMPv4 is ours.
     if (s.raw && !v6) {
-      auto c = checksum(pkt.data(), pkt.size());
+      auto c = inet_checksum(pkt.data(), pkt.size());
       pkt[2] = std::uint8_t(c >> 8), pkt[3] = std::uint8_t(c);
     }
     it.sent_at[std::size_t(attempt)] = Clock::now();

@@ -14,6 +14,8 @@
 #include <random>
 #include <vector>
 
+#include "../core/inet_checksum.hpp"
+
 #include "bdctl/error.hpp"
 
 namespace bdctl::mss {
@@ -25,14 +27,6 @@ using Clock = std::chrono::steady_clock;
 constexpr unsigned kIcmpHeader = 8;
 
 unsigned ip_header(int family) { return family == AF_INET6 ? 40 : 20; }
-
-std::uint16_t checksum(const std::uint8_t* p, std::size_t n) {
-  std::uint32_t sum = 0;
-  for (std::size_t i = 0; i + 1 < n; i += 2) sum += std::uint32_t(p[i] << 8 | p[i + 1]);
-  if (n & 1) sum += std::uint32_t(p[n - 1] << 8);
-  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
-  return std::uint16_t(~sum);
-}
 
 void setopt(int fd, int level, int name, int value, const char* what) {
   if (setsockopt(fd, level, name, &value, sizeof value) != 0) throw SystemError(what, errno);
@@ -91,7 +85,7 @@ IcmpSocket::Outcome IcmpSocket::probe(unsigned size, std::chrono::milliseconds w
   for (std::size_t i = kIcmpHeader; i < pkt.size(); ++i) pkt[i] = std::uint8_t(i);
   // The kernel sums ICMPv6 (pseudo-header) and ping sockets; raw ICMPv4 is ours.
   if (raw_ && family_ == AF_INET) {
-    std::uint16_t c = checksum(pkt.data(), pkt.size());
+    std::uint16_t c = inet_checksum(pkt.data(), pkt.size());
     pkt[2] = std::uint8_t(c >> 8), pkt[3] = std::uint8_t(c);
   }
   // Drop what an earlier probe left behind, so it is not taken for this one.

@@ -7,19 +7,13 @@
 
 #include "bdctl/error.hpp"
 #include "bdctl/fileio.hpp"
+#include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using namespace bdctl;
 
 namespace {
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    char tmpl[] = "/tmp/bdctl-test-XXXXXX";
-    path = ::mkdtemp(tmpl);
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
+using test::TempDir;
 std::size_t entries(const fs::path& dir) {
   return std::size_t(std::distance(fs::directory_iterator(dir), fs::directory_iterator()));
 }

@@ -6,19 +6,13 @@
 #include "bdctl/error.hpp"
 #include "bdctl/fileio.hpp"
 #include "bdctl/sysctl.hpp"
+#include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using namespace bdctl;
 
 namespace {
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    char tmpl[] = "/tmp/bdctl-test-XXXXXX";
-    path = ::mkdtemp(tmpl);
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
+using test::TempDir;
 void put(const fs::path& p, const std::string& s) {
   fs::create_directories(p.parent_path());
   std::ofstream(p) << s;
