@@ -9,6 +9,7 @@
 #include <ctime>
 #include <map>
 #include <thread>
+#include <vector>
 
 #include "bdctl/error.hpp"
 #include "internal.hpp"
@@ -112,6 +113,7 @@ Report run(const Settings& s) {
   }
   // Groups get a copy of the settings: an abandoned thread must not outlive them.
   auto settings = std::make_shared<const Settings>(s);
+  std::vector<std::thread> threads;
   for (const auto& entry : groups) {
     // Named references, not a structured binding: clang 14 cannot capture those in a lambda.
     const std::string& group = entry.first;
@@ -121,7 +123,7 @@ Report run(const Settings& s) {
       std::lock_guard lk(shared->mu);
       ++shared->running;
     }
-    std::thread([fn = fn, group = group, settings, sink, shared] {
+    threads.emplace_back([fn = fn, group = group, settings, sink, shared] {
       Timer t;
       try {
         fn(*settings, *sink);
@@ -137,13 +139,16 @@ Report run(const Settings& s) {
       std::lock_guard lk(shared->mu);
       --shared->running;
       shared->cv.notify_all();
-    }).detach();
+    });
   }
   {
     std::unique_lock lk(shared->mu);
     shared->cv.wait_for(lk, s.deadline, [&] { return shared->running == 0; });
     rep.abandoned = shared->running != 0;
   }
+  // Finished threads are joined (they are past their last statement), so no
+  // thread outlives the run unless it was abandoned at the deadline.
+  for (auto& t : threads) rep.abandoned ? t.detach() : t.join();
 
   std::map<std::string, Result> got;
   for (auto& r : sink->take()) got.emplace(r.name, std::move(r));
