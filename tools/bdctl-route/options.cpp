@@ -33,7 +33,7 @@ void add_route_flags(CLI::App& cmd, RouteFlags& f) {
   cli::add_output_flags(cmd, f.out);
 }
 
-ResolvedRoute resolve(const RouteFlags& f, bool prefer_applied) {
+ResolvedRoute resolve(const RouteFlags& f, bool prefer_applied, Rtnl& rtnl) {
   Config cfg = Config::load(f.config);
   auto pick = [&](const std::optional<std::string>& flag, const char* key) {
     return flag ? flag : cfg.get_string(key);
@@ -69,7 +69,6 @@ ResolvedRoute resolve(const RouteFlags& f, bool prefer_applied) {
     ZtLookup lookup{f.zt_home, f.zt_port, f.zt_token_file, pick(f.network, "site.zerotier_network")};
     in.zerotier_device = [lookup] { return zerotier_device(lookup); };
   }
-  Rtnl rtnl;
   auto d = route::discover(in, rtnl);
   r.options.zt_if = d.zt_if;
   r.options.lan_if = d.lan_if;

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "bdctl/route.hpp"
+#include "bdctl/rtnl.hpp"
 #include "cli.hpp"
 
 namespace bdctl::tool {
@@ -26,7 +27,7 @@ struct ResolvedRoute {
 };
 
 // Flags first, then the config file, then (for status/show) what the last up
-// applied, then discovery.
-ResolvedRoute resolve(const RouteFlags& f, bool prefer_applied);
+// applied, then discovery (through rtnl, which the verb goes on using).
+ResolvedRoute resolve(const RouteFlags& f, bool prefer_applied, Rtnl& rtnl);
 
 }  // namespace bdctl::tool

@@ -9,7 +9,8 @@ Handler setup_show(CLI::App& sub) {
   auto f = std::make_shared<RouteFlags>();
   add_route_flags(sub, *f);
   return [f] {
-    auto r = resolve(*f, true);
+    Rtnl rtnl;
+    auto r = resolve(*f, true, rtnl);
     auto chains = route::desired_chains(r.options);
     std::string ruleset = nft::render(chains);
     cli::Outcome o;

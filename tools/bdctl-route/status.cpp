@@ -72,8 +72,8 @@ Handler setup_status(CLI::App& sub) {
   auto f = std::make_shared<RouteFlags>();
   add_route_flags(sub, *f);
   return [f] {
-    auto r = resolve(*f, true);
     Rtnl rtnl;
+    auto r = resolve(*f, true, rtnl);
     auto s = route::status(r.options, rtnl);
     cli::Outcome o;
     o.json = cli::document();

@@ -44,8 +44,8 @@ Handler setup_up(CLI::App& sub) {
   sub.add_flag("--dry-run", f->dry_run, "Validate the ruleset against the kernel without committing; change nothing");
   sub.add_flag("--no-persist", f->no_persist, "Do not write the sysctl.d drop-in that keeps forwarding on at boot");
   return [f] {
-    auto r = resolve(f->route, false);
     Rtnl rtnl;
+    auto r = resolve(f->route, false, rtnl);
     auto u = route::up(r.options, {f->dry_run, !f->no_persist}, rtnl);
     cli::Outcome o;
     o.json = cli::document();

@@ -16,6 +16,7 @@ SavedState load_state() {
   SavedState s;
   auto text = read_file(state_path());
   if (!text) return s;
+  s.on_disk = text;
   auto j = nlohmann::json::parse(*text, nullptr, false);
   if (j.is_discarded() || !j.is_object())
     throw SystemError(
@@ -47,7 +48,7 @@ std::optional<StagedFile> stage_state(const SavedState& s) {
                     {"ipv4", s.applied->ipv4},
                     {"ipv6", s.applied->ipv6}};
   std::string text = j.dump() + "\n";
-  if (read_file(state_path()) == text) return std::nullopt;  // a re-apply: no write, no fsync
+  if (s.on_disk == text) return std::nullopt;  // a re-apply: no write, no fsync
   make_dirs(paths::state_dir());
   return std::optional<StagedFile>(std::in_place, state_path(), text, 0644);
 }

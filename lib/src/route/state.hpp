@@ -13,6 +13,7 @@ namespace bdctl::route {
 struct SavedState {
   std::map<std::string, std::string> prior;  // sysctl key -> value before bdctl set it
   std::optional<Options> applied;            // what the last `up` installed
+  std::optional<std::string> on_disk;        // the file as read, so a re-apply need not read it again
 };
 
 std::string state_path();
