@@ -51,6 +51,13 @@ add "bdctl-route up --dry-run (rules only)" 0 "$bin/bdctl-route" up --zt zt0 --l
 add "nft -f (same ruleset, rules only)" 0 nft -f "$tmp/ruleset.nft"
 add "recipe: sysctl + 3x iptables-nft" 0 bash "$tmp/recipe.sh"
 add "baseline: ip netns exec true" 0 true
+# What loading libstdc++ alone costs: a C program and a C++ program that only
+# uses std::string, built here. bdctl is C++; nft is C.
+printf 'int main(void) { return 0; }\n' >"$tmp/floor.c"
+printf '#include <string>\nint main(int c, char** v) { std::string s(v[0]); return s.size() < size_t(c); }\n' >"$tmp/floor.cpp"
+cc -O2 -o "$tmp/floor-c" "$tmp/floor.c" && c++ -O2 -o "$tmp/floor-cxx" "$tmp/floor.cpp"
+add "floor: C program doing nothing" 0 "$tmp/floor-c"
+add "floor: C++ program, std::string only" 0 "$tmp/floor-cxx"
 n=${#names[@]}
 
 run_case() {  # run_case INDEX: one timed run in a fresh namespace
@@ -89,4 +96,5 @@ for c in 0 1; do
     "$(echo "(${med[5]}-$b)/1000" | bc -l)" "$(echo "(${med[4]}-$b)/(${med[$c]}-$b)" | bc -l)" \
     "$(echo "(${med[5]}-$b)/(${med[$c]}-$b)" | bc -l)"
 done
-echo "note: every figure above the last two lines includes 'ip netns exec' (the baseline row)"
+printf 'loading libstdc++ (C++ floor - C floor): %.2f ms\n' "$(echo "(${med[8]}-${med[7]})/1000" | bc -l)"
+echo "note: every figure above the last three lines includes 'ip netns exec' (the baseline row)"
