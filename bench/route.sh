@@ -5,6 +5,8 @@
 # Usage: bench/route.sh [BUILD_BIN_DIR] [RUNS]   (root; default build/bench/bin, 30)
 # On a busy machine run it as `chrt -f 50 bench/route.sh` so other work does not
 # preempt the runs (all cases alike either way: they run round-robin).
+# BENCH_STATIC=1 also times bdctl-route from a -DBDCTL_STATIC_LIBSTDCXX=ON build
+# (build/bench-static, built when missing) in the same round-robin.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${1:-build/bench/bin}
@@ -58,6 +60,15 @@ printf '#include <string>\nint main(int c, char** v) { std::string s(v[0]); retu
 cc -O2 -o "$tmp/floor-c" "$tmp/floor.c" && c++ -O2 -o "$tmp/floor-cxx" "$tmp/floor.cpp"
 add "floor: C program doing nothing" 0 "$tmp/floor-c"
 add "floor: C++ program, std::string only" 0 "$tmp/floor-cxx"
+if [ "${BENCH_STATIC:-0}" = 1 ]; then
+  sbin=build/bench-static/bin
+  if [ ! -x "$sbin/bdctl-route" ]; then
+    cmake -S . -B build/bench-static -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF -DBDCTL_STATIC_LIBSTDCXX=ON >/dev/null
+    cmake --build build/bench-static -j"$(nproc)" --target bdctl-route >/dev/null
+  fi
+  add "static libstdc++: up, first run" 0 "$sbin/bdctl-route" up --zt zt0 --lan eth0 --json
+  add "static libstdc++: up, re-apply at boot" 1 "$sbin/bdctl-route" up --zt zt0 --lan eth0 --json
+fi
 n=${#names[@]}
 
 run_case() {  # run_case INDEX: one timed run in a fresh namespace
@@ -84,13 +95,15 @@ for ((c = 0; c < n; c++)); do
   printf '%-40s %8.2f ms %8.2f ms %8d KB\n' "${names[$c]}" "$(echo "${med[$c]}/1000" | bc -l)" \
     "$(echo "${sorted[$((runs - 1))]}/1000" | bc -l)" "$(sort -n "$tmp/rss.$c" | tail -n1)"
 done
-for c in 0 1; do
+cases=(0 1)
+[ "$n" -gt 9 ] && cases+=(9 10)
+for c in "${cases[@]}"; do
   printf 'ratios (median), %s: nft -f / bdctl-route = %.2f, recipe / bdctl-route = %.2f\n' "${names[$c]#bdctl-route up, }" \
     "$(echo "${med[4]}/${med[$c]}" | bc -l)" "$(echo "${med[5]}/${med[$c]}" | bc -l)"
 done
 # Without the baseline (ip netns exec, the same for all): the commands' own time.
 b=${med[6]}
-for c in 0 1; do
+for c in "${cases[@]}"; do
   printf 'net of the baseline, %s: bdctl-route %.2f ms, nft -f %.2f ms, recipe %.2f ms; nft -f / bdctl-route = %.2f, recipe / bdctl-route = %.2f\n' \
     "${names[$c]#bdctl-route up, }" "$(echo "(${med[$c]}-$b)/1000" | bc -l)" "$(echo "(${med[4]}-$b)/1000" | bc -l)" \
     "$(echo "(${med[5]}-$b)/1000" | bc -l)" "$(echo "(${med[4]}-$b)/(${med[$c]}-$b)" | bc -l)" \
