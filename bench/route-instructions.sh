@@ -13,34 +13,8 @@ cd "$(dirname "$0")/.."
 bin=${1:-build/bench/bin}
 sbin=${2:-}
 command -v valgrind >/dev/null || { echo "bench: needs valgrind (apt-get install valgrind)" >&2; exit 1; }
-command -v iptables-nft >/dev/null || { echo "bench: needs iptables (apt-get install iptables)" >&2; exit 1; }
 [ -x "$bin/bdctl-route" ] || { echo "bench: no $bin/bdctl-route (build it, or run bench/route.sh once)" >&2; exit 1; }
-
-tmp=$(mktemp -d)
-ns=bdinstr$$
-cleanup() { ip netns del "$ns" 2>/dev/null || true; rm -rf "$tmp"; }
-trap cleanup EXIT
-export BDCTL_LOCK_DIR=$tmp/lock BDCTL_CONFIG=$tmp/none
-
-fresh() {
-  ip netns del "$ns" 2>/dev/null || true
-  ip netns add "$ns"
-  ip -n "$ns" link add zt0 type veth peer name eth0
-  ip -n "$ns" link set zt0 up
-  ip -n "$ns" link set eth0 up
-}
-
-"$bin/bdctl-route" show --zt zt0 --lan eth0 --allow-missing --text | grep -v '^#' >"$tmp/ruleset.nft"
-cat >"$tmp/recipe.sh" <<'SH'
-sysctl -qw net.ipv4.ip_forward=1
-iptables-nft -t nat -A POSTROUTING -o eth0 -j MASQUERADE
-iptables-nft -A FORWARD -i eth0 -o zt0 -m state --state RELATED,ESTABLISHED -j ACCEPT
-iptables-nft -A FORWARD -i zt0 -o eth0 -j ACCEPT
-SH
-printf 'int main(void) { return 0; }\n' >"$tmp/floor.c"
-printf '#include <string>\nint main(int c, char** v) { std::string s(v[0]); return s.size() < size_t(c); }\n' >"$tmp/floor.cpp"
-cc -O2 -o "$tmp/floor-c" "$tmp/floor.c"
-c++ -O2 -o "$tmp/floor-cxx" "$tmp/floor.cpp"
+. bench/route-common.sh
 
 count() {  # count LABEL KEEP_FILES COMMAND...: instructions of the command and its children
   local label=$1 keep=$2 total

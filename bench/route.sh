@@ -17,28 +17,7 @@ if [ ! -x "$bin/bdctl-route" ]; then
   cmake --build build/bench -j"$(nproc)" --target bdctl-route >/dev/null
   bin=build/bench/bin
 fi
-command -v iptables-nft >/dev/null || { echo "bench: needs iptables (apt-get install iptables)" >&2; exit 1; }
-
-tmp=$(mktemp -d)
-ns=bdbench$$
-cleanup() { ip netns del "$ns" 2>/dev/null || true; rm -rf "$tmp"; }
-trap cleanup EXIT
-export BDCTL_LOCK_DIR=$tmp/lock BDCTL_CONFIG=$tmp/none
-
-fresh() {
-  ip netns del "$ns" 2>/dev/null || true
-  ip netns add "$ns"
-  ip -n "$ns" link add zt0 type veth peer name eth0
-  ip -n "$ns" link set zt0 up; ip -n "$ns" link set eth0 up
-}
-
-"$bin/bdctl-route" show --zt zt0 --lan eth0 --allow-missing --text | grep -v '^#' >"$tmp/ruleset.nft"
-cat >"$tmp/recipe.sh" <<'SH'
-sysctl -qw net.ipv4.ip_forward=1
-iptables-nft -t nat -A POSTROUTING -o eth0 -j MASQUERADE
-iptables-nft -A FORWARD -i eth0 -o zt0 -m state --state RELATED,ESTABLISHED -j ACCEPT
-iptables-nft -A FORWARD -i zt0 -o eth0 -j ACCEPT
-SH
+. bench/route-common.sh
 
 # The cases run round-robin, each in a fresh namespace, so that load from
 # anything else on the machine falls on all of them alike. Each case has its
@@ -53,11 +32,6 @@ add "bdctl-route up --dry-run (rules only)" 0 "$bin/bdctl-route" up --zt zt0 --l
 add "nft -f (same ruleset, rules only)" 0 nft -f "$tmp/ruleset.nft"
 add "recipe: sysctl + 3x iptables-nft" 0 bash "$tmp/recipe.sh"
 add "baseline: ip netns exec true" 0 true
-# What loading libstdc++ alone costs: a C program and a C++ program that only
-# uses std::string, built here. bdctl is C++; nft is C.
-printf 'int main(void) { return 0; }\n' >"$tmp/floor.c"
-printf '#include <string>\nint main(int c, char** v) { std::string s(v[0]); return s.size() < size_t(c); }\n' >"$tmp/floor.cpp"
-cc -O2 -o "$tmp/floor-c" "$tmp/floor.c" && c++ -O2 -o "$tmp/floor-cxx" "$tmp/floor.cpp"
 add "floor: C program doing nothing" 0 "$tmp/floor-c"
 add "floor: C++ program, std::string only" 0 "$tmp/floor-cxx"
 if [ "${BENCH_STATIC:-0}" = 1 ]; then
