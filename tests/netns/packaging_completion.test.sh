@@ -106,7 +106,7 @@ has "route: --zt offers interfaces and zt*" "ztabcdef12 zt*" bdctl-route "bdctl-
 has "mss: verbs" "set clear status show probe" bdctl-mss "bdctl-mss "
 has "mss set: mode options" "--mss --mtu --pppoe --pmtu --iface --local --family --check" bdctl-mss "bdctl-mss set --"
 exactly "mss: --iface from the namespace" "sitelan0" bdctl-mss "bdctl-mss set --iface s" pi
-exactly "mss: --family values" "inet ipv4 ipv6" bdctl-mss "bdctl-mss set --family "
+exactly "mss: --family values (one vocabulary: both, as bdctl-route)" "both ipv4 ipv6" bdctl-mss "bdctl-mss set --family "
 
 # bdctl-relay: names from the configuration file itself
 has "relay: verbs" "list status on off pulse recover" bdctl-relay "bdctl-relay "

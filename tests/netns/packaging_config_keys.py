@@ -4,7 +4,7 @@
 The code's keys: every Config get_*("a.b") and get_*(k + "leaf") call (k being
 "boards." + name + "." and the like), and every table read with at_path("a.b")
 or table_keys("a"). The example's keys: its settings with the leading '#'
-removed, parsed as TOML, with the names of [boards.NAME] and [relays.NAME]
+removed (and "# or: " alternatives), parsed as TOML, with the names of [boards.NAME] and [relays.NAME]
 tables (and the entries of free-form tables) replaced by '*'.
 Prints what is missing either way; exits 1 if anything is.
 """
@@ -34,7 +34,9 @@ for path in list(src.glob("lib/src/**/*.cpp")) + list(src.glob("tools/**/*.cpp")
         for t in re.findall(r'table_keys\("([a-z_.]+)"\)', line):
             named_tables.add(t)
 
-doc = tomllib.loads("\n".join(re.sub(r"^#(?=[^ #])", "", l) for l in example.splitlines()))
+# "# or: key = value" shows an alternative to the setting above it: a key the
+# file may hold instead (uncommenting both would be refused).
+doc = tomllib.loads("\n".join(re.sub(r"^(#(?=[^ #])|# or: )", "", l) for l in example.splitlines()))
 shown = set()
 def walk(node, path):
     here = ".".join(path)

@@ -23,18 +23,55 @@ table inet docker_like {
 }
 NFT
 foreign_before=$(on pi nft list table ip filter; on pi nft list table inet docker_like)
-check "up with foreign tables present" R up --zt zt0 --lan eth0
+# A drop policy that does not let the backdoor through is a failure, not a
+# warning: the rules are installed, but the operator cannot get in.
+check_exit "up with a foreign chain that drops the traffic: exit 1" 1 R up --zt zt0 --lan eth0 --json
+R up --zt zt0 --lan eth0 --json >"$T_TMP/up.json"
 check_eq "foreign tables unchanged after up" "$foreign_before" \
   "$(on pi nft list table ip filter; on pi nft list table inet docker_like)"
+check_eq "up's JSON: not ok, the chain named" "false inet docker_like forward true" \
+  "$(jq -r '[.ok, .blockers[0].chain, .blockers[0].certain] | join(" ")' "$T_TMP/up.json")"
+check_exit "status: exit 1 while the chain drops the traffic" 1 R status --json
 R status --json >"$T_TMP/st.json"
-check "status warns about the foreign drop policy on the forward hook" \
-  grep -q 'inet docker_like forward (hook forward, priority 10) has policy drop' "$T_TMP/st.json"
+check_eq "status: not ok, the same chain" "false inet docker_like forward" \
+  "$(jq -r '[.ok, .blockers[0].chain] | join(" ")' "$T_TMP/st.json")"
+R status --text >"$T_TMP/st.txt"
+check "status text says FAIL and names the chain and policy" \
+  grep -q 'chain inet docker_like forward (hook forward, priority 10, policy drop) drops' "$T_TMP/st.txt"
 tcp_listen lan 3389
-check_not "and, as status warned, that drop policy does defeat forwarding" tcp_connect remote 192.168.1.10 3389
+check_not "and, as status says, that drop policy does defeat forwarding" tcp_connect remote 192.168.1.10 3389
+# The fix printed is exact: run it as given, and the backdoor works.
+fix=$(jq -r '.blockers[0].fix' "$T_TMP/st.json")
+check_eq "the fix is two nft rules" \
+  'nft insert rule inet docker_like forward iifname "zt0" oifname "eth0" accept; nft insert rule inet docker_like forward iifname "eth0" oifname "zt0" ct state established,related accept' \
+  "$fix"
+on pi bash -c "$fix"
+check "after the printed fix: status exits 0" R status --json
+check "after the printed fix: up exits 0" R up --zt zt0 --lan eth0
+check "after the printed fix: the operator reaches the LAN" tcp_connect remote 192.168.1.10 3389
 check "down with foreign tables present" R down
-check_eq "foreign tables unchanged after down" "$foreign_before" \
-  "$(on pi nft list table ip filter; on pi nft list table inet docker_like)"
 on pi nft delete table inet docker_like
+check_eq "the other foreign table unchanged after down" "$(echo "$foreign_before" | sed -n '/^table ip filter/,/^}/p')" \
+  "$(on pi nft list table ip filter)"
+
+# Docker itself, through iptables-nft: FORWARD policy DROP, DOCKER-USER first.
+on pi nft delete table ip filter
+on pi iptables-nft -P FORWARD DROP
+on pi iptables-nft -N DOCKER-USER
+on pi iptables-nft -A FORWARD -j DOCKER-USER
+on pi iptables-nft -A FORWARD -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+on pi iptables-nft -A DOCKER-USER -j RETURN
+check_exit "Docker's FORWARD DROP: up exits 1" 1 R up --zt zt0 --lan eth0
+R status --json >"$T_TMP/st.json"
+fix=$(jq -r '.blockers[0].fix' "$T_TMP/st.json")
+check_eq "the fix goes into DOCKER-USER, as Docker asks" \
+  'iptables -I DOCKER-USER -i zt0 -o eth0 -j ACCEPT; iptables -I DOCKER-USER -i eth0 -o zt0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT' \
+  "$fix"
+on pi bash -c "${fix//iptables /iptables-nft }"
+check "after the printed fix: status exits 0" R status
+check "after the printed fix: the operator reaches the LAN through Docker's chains" tcp_connect remote 192.168.1.10 3389
+R down >/dev/null
+on pi nft delete table ip filter
 
 # --- a failing apply changes nothing -------------------------------------------
 # A hand-made chain in bdctl's table jumps to route_forward, so the kernel

@@ -13,6 +13,7 @@ Runner setup_clear(CLI::App& sub) {
     cli::Outcome out;
     out.json = cli::document();
     out.json["command"] = "clear";
+    out.json["ok"] = true;
     out.json["changed"] = res.changed;
     out.json["check"] = *check;
     out.json["removed"] = res.removed;

@@ -1,6 +1,7 @@
 // The clamp options set, show and status share, and their JSON form.
 #include <fmt/format.h>
 
+#include "bdctl/config.hpp"
 #include "bdctl/error.hpp"
 #include "verbs.hpp"
 
@@ -17,7 +18,10 @@ void add_mode_options(CLI::App& sub, ModeArgs& a) {
   sub.add_option("--iface", a.iface, "Only SYNs entering or leaving this interface (\"zt*\" allowed)")
       ->type_name("NAME");
   sub.add_flag("--local", a.local, "Also clamp connections this host opens or accepts (output hook)");
-  sub.add_option("--family", a.family, "inet (both, default), ipv4 or ipv6")->type_name("FAMILY");
+  sub.add_option("--family", a.family, "ipv4, ipv6 or both (default; 'inet' is the old name of both)")
+      ->type_name("FAMILY");
+  sub.add_option("--config", a.config, "Configuration file whose [mss] applies without mode flags")
+      ->type_name("FILE");
 }
 
 unsigned parse_count(const std::string& flag, const std::string& text) {
@@ -45,19 +49,44 @@ mss::Options to_options(const ModeArgs& a) {
   else if (a.pmtu)
     o.mode = mss::Mode::pmtu;
   else
-    throw InputError("one of --mss N, --mtu N, --pppoe or --pmtu is required");
+    throw InputError("one of --mss N, --mtu N, --pppoe or --pmtu is required (or [mss] in the config)");
   o.iface = a.iface;
   o.local = a.local;
   if (a.family) {
-    if (*a.family == "ipv4")
-      o.families = mss::Families::ipv4;
-    else if (*a.family == "ipv6")
-      o.families = mss::Families::ipv6;
-    else if (*a.family != "inet")
-      throw InputError(fmt::format("--family {}: not inet, ipv4 or ipv6", *a.family));
+    auto fam = mss::parse_families(*a.family);
+    if (!fam) throw InputError(fmt::format("--family: '{}' is not ipv4, ipv6 or both", *a.family));
+    o.families = *fam;
   }
   mss::validate(o);
   return o;
+}
+
+std::optional<Resolved> resolve_options(const ModeArgs& a) {
+  Config cfg = Config::load(a.config);
+  Resolved r;
+  r.warnings = cfg.warnings();
+  auto from_file = mss::options_from_config(cfg);
+  if (!a.any_mode()) {
+    if (a.iface || a.local || a.family)
+      throw InputError("--iface, --local and --family need one of --mss, --mtu, --pppoe, --pmtu");
+    if (!from_file) return std::nullopt;
+    r.options = *from_file;
+    r.source = "config " + cfg.path();
+    return r;
+  }
+  r.options = to_options(a);
+  r.source = "options";
+  // The boot unit applies the file: say how to make it do what this run does.
+  if (cfg.exists() && from_file != r.options)
+    r.warnings.push_back(fmt::format("{} differs from {} ({}); boot applies the file. To keep this clamp, put there:\n{}",
+                                     mss::describe(r.options), cfg.path(),
+                                     from_file ? "[mss] " + mss::describe(*from_file) : "no [mss]",
+                                     mss::config_lines(r.options)));
+  return r;
+}
+
+void print_warnings(const std::vector<std::string>& warnings) {
+  for (const auto& w : warnings) fmt::print(stderr, "bdctl-mss: warning: {}\n", w);
 }
 
 nlohmann::ordered_json options_json(const mss::Options& o) {

@@ -36,6 +36,7 @@ Runner setup_probe(CLI::App& sub) {
     cli::Outcome out;
     out.json = cli::document();
     out.json["command"] = "probe";
+    out.json["ok"] = false;  // set below: its place is after command
     out.json["host"] = o.host;
     auto arr = nlohmann::ordered_json::array();
     bool any = false;
@@ -67,6 +68,7 @@ Runner setup_probe(CLI::App& sub) {
       }
     }
     out.json["results"] = arr;
+    out.json["ok"] = any;
     out.exit_code = any ? 0 : 1;
     return out;
   };

@@ -8,15 +8,34 @@ namespace bdctl::mss_tool {
 Runner setup_set(CLI::App& sub) {
   auto args = std::make_shared<ModeArgs>();
   auto check = std::make_shared<bool>(false);
+  auto if_configured = std::make_shared<bool>(false);
   add_mode_options(sub, *args);
   sub.add_flag("--check", *check, "Let the kernel validate the change, then change nothing");
-  return [args, check] {
-    auto o = to_options(*args);
+  sub.add_flag("--if-configured", *if_configured,
+               "Without mode flags and without [mss] in the config, change nothing and exit 0 (the boot unit)");
+  return [args, check, if_configured]() -> cli::Outcome {
+    auto resolved = resolve_options(*args);
+    if (!resolved) {
+      if (!*if_configured) (void)to_options(*args);  // the error that names what is missing
+      cli::Outcome out;
+      out.json = cli::document();
+      out.json["command"] = "set";
+      out.json["ok"] = true;
+      out.json["changed"] = false;
+      out.json["configured"] = false;
+      out.text = "no MSS clamp configured (no [mss] in the config): nothing changed\n";
+      return out;
+    }
+    print_warnings(resolved->warnings);
+    const auto& o = resolved->options;
     auto res = mss::set(o, *check);
     cli::Outcome out;
     out.json = cli::document();
     out.json["command"] = "set";
+    out.json["ok"] = true;
     out.json["changed"] = res.changed;
+    out.json["configured"] = true;
+    out.json["source"] = resolved->source;
     out.json["check"] = *check;
     out.json["operations"] = res.operations;
     out.json["options"] = options_json(o);

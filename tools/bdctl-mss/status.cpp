@@ -21,6 +21,7 @@ Runner setup_status(CLI::App& sub) {
     cli::Outcome out;
     out.json = cli::document();
     out.json["command"] = "status";
+    out.json["ok"] = !st.drift();
     out.json["expected_source"] = st.expected_source;
     out.json["expected"] = st.expected ? options_json(*st.expected) : nlohmann::ordered_json(nullptr);
     out.json["present"] = st.present();

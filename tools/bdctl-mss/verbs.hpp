@@ -13,12 +13,20 @@ namespace bdctl::mss_tool {
 // The clamp options shared by set, show and status (strings: the library
 // checks ranges so every error names the value the user typed).
 struct ModeArgs {
-  std::optional<std::string> mss, mtu, iface, family;
+  std::optional<std::string> mss, mtu, iface, family, config;
   bool pppoe = false, pmtu = false, local = false;
   bool any_mode() const { return mss || mtu || pppoe || pmtu; }
 };
 void add_mode_options(CLI::App& sub, ModeArgs& a);
 mss::Options to_options(const ModeArgs& a);  // InputError when no mode or a bad value
+// The flags' clamp, else the config's [mss] (nullopt: neither says one).
+struct Resolved {
+  mss::Options options;
+  std::string source;                 // "options" or "config FILE"
+  std::vector<std::string> warnings;  // for stderr: the file's, and a flag that differs from it
+};
+std::optional<Resolved> resolve_options(const ModeArgs& a);
+void print_warnings(const std::vector<std::string>& warnings);
 unsigned parse_count(const std::string& flag, const std::string& text);
 
 nlohmann::ordered_json options_json(const mss::Options& o);

@@ -46,10 +46,25 @@ ResolvedRoute resolve(const RouteFlags& f, bool prefer_applied, Rtnl& rtnl) {
     throw InputError(fmt::format("{}: family '{}' is not ipv4, ipv6 or both", cfg.where("route.family"), family));
 
   ResolvedRoute r;
-  r.options.masquerade = !f.no_masquerade && cfg.get_bool("route.masquerade").value_or(true);
-  r.options.allow_lan_initiated = f.allow_lan_initiated || cfg.get_bool("route.allow_lan_initiated").value_or(false);
+  r.warnings = cfg.warnings();
+  const bool file_masquerade = cfg.get_bool("route.masquerade").value_or(true);
+  const bool file_lan_initiated = cfg.get_bool("route.allow_lan_initiated").value_or(false);
+  const std::string file_family = cfg.get_string("route.family").value_or("both");
+  r.options.masquerade = !f.no_masquerade && file_masquerade;
+  r.options.allow_lan_initiated = f.allow_lan_initiated || file_lan_initiated;
   r.options.ipv4 = family != "ipv6";
   r.options.ipv6 = family != "ipv4";
+  // The boot unit runs `up` with the file alone: a flag that says otherwise
+  // holds until the next boot or new ZeroTier interface, unless the file says it too.
+  if (cfg.exists() && (r.options.masquerade != file_masquerade ||
+                       r.options.allow_lan_initiated != file_lan_initiated || family != file_family)) {
+    std::string lines = "[route]\n";
+    lines += fmt::format("family = \"{}\"\n", family);
+    lines += fmt::format("masquerade = {}\n", r.options.masquerade);
+    lines += fmt::format("allow_lan_initiated = {}\n", r.options.allow_lan_initiated);
+    r.warnings.push_back(fmt::format("these options differ from {}; boot applies the file. To keep them, put there:\n{}",
+                                     cfg.path(), lines));
+  }
 
   // status/show without interface flags describe what up installed.
   if (prefer_applied && !zt && !lan && !subnet_text) {

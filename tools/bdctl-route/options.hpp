@@ -24,6 +24,7 @@ void add_route_flags(CLI::App& cmd, RouteFlags& f);
 struct ResolvedRoute {
   route::Options options;
   std::string zt_source, lan_source;
+  std::vector<std::string> warnings;  // for stderr: the file's, and flags that differ from it
 };
 
 // Flags first, then the config file, then (for status/show) what the last up

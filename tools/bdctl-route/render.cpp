@@ -1,3 +1,4 @@
+#include <fmt/format.h>
 #include "render.hpp"
 
 namespace bdctl::tool {
@@ -19,6 +20,18 @@ nlohmann::ordered_json sysctl_changes(const std::vector<route::SysctlChange>& v)
   auto a = nlohmann::ordered_json::array();
   for (const auto& c : v) a.push_back({{"key", c.key}, {"before", c.before}, {"after", c.after}});
   return a;
+}
+
+nlohmann::ordered_json blockers_json(const std::vector<route::Blocker>& v) {
+  auto a = nlohmann::ordered_json::array();
+  for (const auto& b : v) a.push_back({{"chain", b.chain}, {"certain", b.certain}, {"fix", b.fix}});
+  return a;
+}
+
+std::string blockers_text(const std::vector<route::Blocker>& v) {
+  std::string t;
+  for (const auto& b : v) t += fmt::format("  [FAIL] {}\n", b.text);
+  return t;
 }
 
 std::string families_text(const route::Options& o) { return o.ipv4 && o.ipv6 ? "IPv4+IPv6" : o.ipv4 ? "IPv4" : "IPv6"; }

@@ -10,5 +10,8 @@ namespace bdctl::tool {
 void put_options(nlohmann::ordered_json& j, const ResolvedRoute& r);
 nlohmann::ordered_json sysctl_changes(const std::vector<route::SysctlChange>& v);
 std::string families_text(const route::Options& o);
+// Foreign chains that drop the routed traffic, with their fix.
+nlohmann::ordered_json blockers_json(const std::vector<route::Blocker>& v);
+std::string blockers_text(const std::vector<route::Blocker>& v);
 
 }  // namespace bdctl::tool

@@ -38,12 +38,14 @@ nlohmann::ordered_json to_json(const route::Status& s) {
                    {"addresses", i.addresses}});
   j["interfaces"] = ifs;
   j["warnings"] = s.warnings;
+  j["blockers"] = blockers_json(s.blockers);
   return j;
 }
 
 std::string text(const ResolvedRoute& r, const route::Status& s) {
   auto mark = [](bool ok) { return ok ? "ok  " : "FAIL"; };
-  std::string t = fmt::format("{}: {} ({}) <-> {} ({}), {}\n", s.ok() ? "ok" : "DRIFT", r.options.zt_if, r.zt_source,
+  const char* verdict = s.ok() ? "ok" : !s.rules_ok() || !s.forwarding_ok() ? "DRIFT" : "FAIL";
+  std::string t = fmt::format("{}: {} ({}) <-> {} ({}), {}\n", verdict, r.options.zt_if, r.zt_source,
                               r.options.lan_if, r.lan_source, families_text(r.options));
   for (const auto& f : s.forwarding)
     t += fmt::format("  [{}] {} = {} (at boot: {}{})\n", mark(f.ok), f.key, f.runtime.value_or("?"),
@@ -63,6 +65,7 @@ std::string text(const ResolvedRoute& r, const route::Status& s) {
                                             fmt::join(i.addresses, " "))
                               : "absent");
   for (const auto& w : s.warnings) t += fmt::format("  warning: {}\n", w);
+  t += blockers_text(s.blockers);
   return t;
 }
 

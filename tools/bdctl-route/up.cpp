@@ -33,6 +33,7 @@ std::string text(const ResolvedRoute& r, const route::UpResult& u) {
   if (!r.options.masquerade && u.router_routes.empty())
     t += "  site router needs: a route to the ZeroTier subnet via this Pi's LAN address\n";
   for (const auto& w : u.warnings) t += fmt::format("  warning: {}\n", w);
+  t += blockers_text(u.blockers);
   return t;
 }
 
@@ -46,10 +47,12 @@ Handler setup_up(CLI::App& sub) {
   return [f] {
     Rtnl rtnl;
     auto r = resolve(f->route, false, rtnl);
+    for (const auto& w : r.warnings) fmt::print(stderr, "bdctl-route: warning: {}\n", w);
     auto u = route::up(r.options, {f->dry_run, !f->no_persist}, rtnl);
     cli::Outcome o;
     o.json = cli::document();
     o.json["command"] = "up";
+    o.json["ok"] = u.blockers.empty();
     o.json["dry_run"] = u.dry_run;
     o.json["changed"] = u.changed();
     put_options(o.json, r);
@@ -60,9 +63,10 @@ Handler setup_up(CLI::App& sub) {
     for (const auto& x : u.router_routes) rr.push_back({{"destination", x.destination}, {"gateway", x.gateway}});
     o.json["router_routes"] = rr;
     o.json["warnings"] = u.warnings;
+    o.json["blockers"] = blockers_json(u.blockers);
     o.text = text(r, u);
     cli::render(o, f->route.out);
-    return 0;
+    return u.blockers.empty() ? 0 : 1;
   };
 }
 

@@ -20,9 +20,12 @@ class Config {
  public:
   // path: an explicit --config (must exist), or nullopt for the default
   // (paths::config_file(); a missing default file is an empty config).
-  // A malformed file throws InputError "FILE:LINE:COL: message".
+  // A malformed file throws InputError "FILE:LINE:COL: message", a key no
+  // tool reads InputError "FILE:LINE: unknown key a.b (did you mean c?)".
   static Config load(const std::optional<std::string>& path);
-  static Config parse(const std::string& text, const std::string& source_name);  // tests, fuzzing
+  // Any TOML, keys unchecked (tests, fuzzing); check_keys() is what load adds.
+  static Config parse(const std::string& text, const std::string& source_name);
+  void check_keys() const;
 
   Config();
   ~Config();
@@ -44,6 +47,7 @@ class Config {
   std::vector<std::string> get_strings(const std::string& key) const;                   // array of strings
   // Names of the sub-tables of a table ("relays" -> {"bms1", "emc2"}).
   std::vector<std::string> table_keys(const std::string& key) const;
+  bool has(const std::string& key) const;  // a key or table at this path
 
   // "FILE:LINE: key 'site.subnet': " prefix for errors about a value.
   std::string where(const std::string& key) const;

@@ -13,6 +13,10 @@
 
 #include "bdctl/nft.hpp"
 
+namespace bdctl {
+class Config;
+}
+
 namespace bdctl::mss {
 
 inline constexpr const char* kChainPrefix = "mss_";
@@ -66,6 +70,15 @@ std::string families_name(Families f);
 std::string describe(const Options& o);  // "--mtu 1492 --iface ppp0"
 std::string options_to_json(const Options& o);
 Options options_from_json(const std::string& text, const std::string& source);
+
+// The [mss] table of bdctl.toml, keys named as set's flags (mss, mtu, pppoe,
+// pmtu: exactly one; iface, local, family). nullopt when the file has none.
+// InputError "FILE:LINE: key 'mss.mss': ..." for a bad value.
+std::optional<Options> options_from_config(const Config& c);
+// The [mss] lines that make the file say `o` (for "put this in the config").
+std::string config_lines(const Options& o);
+// "ipv4", "ipv6", "both" (and "inet", the old name of both) -> Families.
+std::optional<Families> parse_families(const std::string& s);
 
 // Where `set` records what it installed, so `status` knows what to expect.
 std::string state_file();  // paths::state_dir() + "/mss.json"

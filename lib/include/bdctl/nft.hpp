@@ -115,7 +115,20 @@ struct ForeignChain {
   int priority = 0;
   bool policy_drop = false;
   std::size_t rules = 0;
+  // Every chain of its table with its rules' expression listings, in order.
+  std::map<std::string, std::vector<std::string>> table_chains;
 };
+
+// A packet of bdctl's between two interfaces (names may be "zt*"): a new
+// connection, or the answers of an established one.
+struct Flow {
+  std::string iif, oif;
+  bool established = false;
+};
+enum class Fate { accept, drop, unknown };
+// What the chain does to it, following jumps; unknown when a rule on the way
+// tests what the listing alone cannot tell.
+Fate fate(const ForeignChain& c, const Flow& f);
 
 class Netlink;  // the NETLINK_NETFILTER socket, shared by reads and transactions
 

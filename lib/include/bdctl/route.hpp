@@ -66,6 +66,15 @@ struct RouterRoute {  // what the site router needs with --no-masquerade
   std::string gateway;
 };
 
+// A foreign forward chain that drops (certain) or may drop the traffic bdctl
+// routes: the backdoor does not work until `fix` is run.
+struct Blocker {
+  std::string chain;  // "ip filter FORWARD"
+  bool certain = false;
+  std::string fix;   // the exact commands
+  std::string text;  // one line for the operator
+};
+
 struct UpResult {
   bool dry_run = false;
   bool rules_changed = false;
@@ -74,6 +83,7 @@ struct UpResult {
   std::string dropin;  // the drop-in file that persists forwarding
   std::vector<RouterRoute> router_routes;
   std::vector<std::string> warnings;
+  std::vector<Blocker> blockers;  // the rules are in, but this drops the traffic anyway
   bool changed() const { return rules_changed || !sysctl.empty() || persisted_changed; }
 };
 
@@ -121,16 +131,24 @@ struct Status {
   std::vector<SysctlState> forwarding;  // global + per-interface
   std::vector<nft::ChainDrift> rules;   // per owned chain
   std::vector<InterfaceState> interfaces;
-  std::vector<std::string> warnings;  // things that will defeat the rules
+  std::vector<std::string> warnings;  // things that may defeat the rules
+  std::vector<Blocker> blockers;      // things that do
   bool rules_ok() const;
   bool forwarding_ok() const;
-  bool ok() const { return rules_ok() && forwarding_ok(); }
+  bool interfaces_ok() const;  // each interface (or one link matching zt*) exists
+  bool ok() const { return rules_ok() && forwarding_ok() && interfaces_ok() && blockers.empty(); }
 };
 
 Status status(const Options& o, Rtnl& rtnl);
 
-// Things outside bdctl that defeat forwarding: foreign forward-hook chains with
-// a drop policy (Docker), iptables-legacy tables, strict rp_filter.
-std::vector<std::string> interference(const Options& o, nft::Session& session);
+std::vector<Blocker> blockers(const Options& o, const std::vector<nft::ForeignChain>& forward_chains);
+
+// Things outside bdctl that defeat forwarding: foreign forward-hook chains
+// that drop it (blockers), iptables-legacy tables and strict rp_filter (warnings).
+struct Interference {
+  std::vector<Blocker> blockers;
+  std::vector<std::string> warnings;
+};
+Interference interference(const Options& o, nft::Session& session);
 
 }  // namespace bdctl::route

@@ -215,12 +215,13 @@ void mss_check(Sink& sink) {
                   std::move(d)));
 }
 
-void drops_check(Sink& sink) {
+void drops_check(Sink& sink, const Interfaces& ifs) {
   Timer t;
   nft::Session s;
   ordered_json list = ordered_json::array();
   std::vector<std::string> drops;
-  for (const auto& f : s.foreign_base_chains("forward")) {
+  auto chains = s.foreign_base_chains("forward");
+  for (const auto& f : chains) {
     list.push_back({{"family", f.family},
                     {"table", f.table},
                     {"chain", f.chain},
@@ -229,16 +230,38 @@ void drops_check(Sink& sink) {
                     {"rules", f.rules}});
     if (f.policy_drop) drops.push_back(fmt::format("{} {} {}", f.family, f.table, f.chain));
   }
-  if (drops.empty())
+  // Judged for the pairs the backdoor routes: does the chain let them through?
+  std::vector<route::Blocker> found;
+  if (!ifs.lan.empty())
+    for (const auto& zt : ifs.zt) {
+      route::Options o;
+      o.zt_if = zt;
+      o.lan_if = ifs.lan;
+      for (auto& b : route::blockers(o, chains)) found.push_back(std::move(b));
+    }
+  ordered_json blocking = ordered_json::array();
+  for (const auto& b : found) blocking.push_back({{"chain", b.chain}, {"certain", b.certain}, {"fix", b.fix}});
+  if (!found.empty()) {
+    std::vector<std::string> lines;
+    for (const auto& b : found) lines.push_back(b.text);
+    sink.add(make("forwarding.drops", State::critical, fmt::format("{}", fmt::join(lines, "; ")), t,
+                  {{"chains", list}, {"blockers", blocking}}));
+  } else if (drops.empty()) {
     sink.add(make("forwarding.drops", State::ok,
                   fmt::format("no foreign forward chain with a drop policy ({} other forward chain(s))", list.size()),
-                  t, {{"chains", list}}));
-  else
+                  t, {{"chains", list}, {"blockers", blocking}}));
+  } else if (ifs.lan.empty() || ifs.zt.empty()) {
     sink.add(make("forwarding.drops", State::warning,
                   fmt::format("forward-hook chain(s) with policy drop: {}; they drop routed traffic unless they "
                               "accept it too",
                               fmt::join(drops, ", ")),
-                  t, {{"chains", list}}));
+                  t, {{"chains", list}, {"blockers", blocking}}));
+  } else {
+    sink.add(make("forwarding.drops", State::ok,
+                  fmt::format("forward-hook chain(s) with policy drop ({}) accept {} <-> {}", fmt::join(drops, ", "),
+                              fmt::join(ifs.zt, ","), ifs.lan),
+                  t, {{"chains", list}, {"blockers", blocking}}));
+  }
 }
 }  // namespace
 
@@ -257,7 +280,7 @@ void forwarding_group(const Settings& s, Sink& sink) {
   guarded("forwarding.sysctl", [&] { sysctl_check(sink, ifs); });
   guarded("forwarding.rules", [&] { rules_check(sink, ifs); });
   guarded("forwarding.mss", [&] { mss_check(sink); });
-  guarded("forwarding.drops", [&] { drops_check(sink); });
+  guarded("forwarding.drops", [&] { drops_check(sink, ifs); });
 }
 
 }  // namespace bdctl::check::detail

@@ -9,6 +9,7 @@
 #include "bdctl/error.hpp"
 #include "bdctl/fileio.hpp"
 #include "bdctl/paths.hpp"
+#include "schema.hpp"
 #include "toml_guard.hpp"
 
 namespace bdctl {
@@ -49,11 +50,14 @@ Config Config::load(const std::optional<std::string>& path) {
     return c;
   }
   Config c = parse(*text, p);
+  c.check_keys();
   struct stat st {};
   if (::stat(p.c_str(), &st) == 0 && (st.st_mode & S_IROTH) && text->find("password") != std::string::npos)
     c.warnings_.push_back(fmt::format("{} holds passwords and is readable by other users (chmod 600 {})", p, p));
   return c;
 }
+
+void Config::check_keys() const { config_detail::check_keys(impl_->root, path_); }
 
 std::string Config::where(const std::string& key) const {
   auto node = impl_->root.at_path(key);
@@ -106,6 +110,8 @@ std::vector<std::string> Config::get_strings(const std::string& key) const {
   }
   return out;
 }
+bool Config::has(const std::string& key) const { return static_cast<bool>(impl_->root.at_path(key)); }
+
 std::vector<std::string> Config::table_keys(const std::string& key) const {
   std::vector<std::string> out;
   auto node = impl_->root.at_path(key);

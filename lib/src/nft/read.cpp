@@ -159,7 +159,7 @@ std::vector<ForeignChain> Session::foreign_base_chains(const std::string& hook) 
         if (fam == NFPROTO_INET && table == kTable) return;
         auto spec = spec_of(c);
         if (spec.hook != hook) return;
-        out.push_back({family_name(fam), table, spec.name, spec.hook, spec.priority, spec.policy_drop, 0});
+        out.push_back({family_name(fam), table, spec.name, spec.hook, spec.priority, spec.policy_drop, 0, {}});
       });
   if (out.empty()) return out;
   dump_all<nftnl_rule>(*nl_, NFT_MSG_GETRULE, nftnl_rule_alloc, nftnl_rule_nlmsg_parse, nftnl_rule_free,
@@ -167,8 +167,13 @@ std::vector<ForeignChain> Session::foreign_base_chains(const std::string& hook) 
                          auto fam = family_name(nftnl_rule_get_u32(r, NFTNL_RULE_FAMILY));
                          std::string table = nftnl_rule_get_str(r, NFTNL_RULE_TABLE);
                          std::string chain = nftnl_rule_get_str(r, NFTNL_RULE_CHAIN);
-                         for (auto& f : out)
-                           if (f.family == fam && f.table == table && f.chain == chain) ++f.rules;
+                         std::string listing;
+                         for (auto& f : out) {
+                           if (f.family != fam || f.table != table) continue;
+                           if (f.chain == chain) ++f.rules;
+                           if (listing.empty()) listing = canonical_exprs(r);
+                           f.table_chains[chain].push_back(listing);
+                         }
                        });
   return out;
 }

@@ -3,9 +3,12 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <sys/stat.h>
+
 #include <algorithm>
 
 #include "bdctl/error.hpp"
+#include "bdctl/fileio.hpp"
 
 namespace bdctl::relay {
 
@@ -24,6 +27,22 @@ T need(const std::optional<T>& v, const Config& c, const std::string& key) {
   return *v;
 }
 
+// A password in its own file lets bdctl.toml be readable by monitoring users;
+// the file itself must be private, as ssh insists for its keys.
+std::string read_password_file(const Config& c, const std::string& key, const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0)
+    throw InputError(fmt::format("{}: cannot read '{}'", c.where(key), path));
+  if (st.st_mode & (S_IRWXO | S_IWGRP))
+    throw InputError(fmt::format("{}: '{}' has mode {:04o}: a password file must not be readable or writable by "
+                                 "others (chmod 600 {})",
+                                 c.where(key), path, st.st_mode & 07777, path));
+  auto text = read_file(path);
+  if (!text) throw InputError(fmt::format("{}: cannot read '{}'", c.where(key), path));
+  while (!text->empty() && (text->back() == '\n' || text->back() == '\r')) text->pop_back();
+  return *text;
+}
+
 BoardSpec load_board(const Config& c, const std::string& name) {
   std::string k = "boards." + name + ".";
   BoardSpec b;
@@ -38,6 +57,11 @@ BoardSpec load_board(const Config& c, const std::string& name) {
   b.device = c.get_string(k + "device").value_or("");
   b.user = c.get_string(k + "user").value_or("");
   b.password = c.get_string(k + "password").value_or("");
+  if (auto pf = c.get_string(k + "password_file")) {
+    if (!b.password.empty())
+      throw InputError(fmt::format("{}: give password or password_file, not both", c.where(k + "password_file")));
+    b.password = read_password_file(c, k + "password_file", *pf);
+  }
   b.chip = c.get_string(k + "chip").value_or("");
   b.lines = c.get_strings(k + "lines");
   b.active_low = c.get_bool(k + "active_low").value_or(false);

@@ -50,14 +50,10 @@ bool Status::forwarding_ok() const {
   return std::all_of(forwarding.begin(), forwarding.end(), [](const SysctlState& s) { return s.ok; });
 }
 
-std::vector<std::string> interference(const Options& o, nft::Session& session) {
-  std::vector<std::string> w;
-  for (const auto& f : session.foreign_base_chains("forward"))
-    if (f.policy_drop)
-      w.push_back(
-          fmt::format("chain {} {} {} (hook forward, priority {}) has policy drop: it drops what bdctl "
-                      "accepts unless it accepts {} <-> {} too",
-                      f.family, f.table, f.chain, f.priority, o.zt_if, o.lan_if));
+Interference interference(const Options& o, nft::Session& session) {
+  Interference in;
+  in.blockers = blockers(o, session.foreign_base_chains("forward"));
+  auto& w = in.warnings;
   for (const char* names : {"/proc/net/ip_tables_names", "/proc/net/ip6_tables_names"}) {
     auto t = read_file(names);
     if (t && !t->empty())
@@ -80,7 +76,13 @@ std::vector<std::string> interference(const Options& o, nft::Session& session) {
                       "2 (loose) is safe",
                       ifn));
   }
-  return w;
+  return in;
+}
+
+bool Status::interfaces_ok() const {
+  for (const auto& i : interfaces)
+    if (!i.exists) return false;
+  return true;
 }
 
 Status status(const Options& o, Rtnl& rtnl) {
@@ -137,7 +139,9 @@ Status status(const Options& o, Rtnl& rtnl) {
     }
     st.interfaces.push_back(is);
   }
-  st.warnings = interference(o, session);
+  auto in = interference(o, session);
+  st.warnings = std::move(in.warnings);
+  st.blockers = std::move(in.blockers);
   return st;
 }
 

@@ -50,7 +50,9 @@ UpResult up(const Options& o, const UpParams& p, Rtnl& rtnl) {
 
   FileLock lock(ruleset_lock_path(), 10s);
   nft::Session session;
-  res.warnings = interference(o, session);
+  auto in = interference(o, session);
+  res.warnings = std::move(in.warnings);
+  res.blockers = std::move(in.blockers);
   auto have = session.read_table();
   // Chains bdctl-route owns but no longer wants (masquerade switched off).
   std::vector<std::string> stale;

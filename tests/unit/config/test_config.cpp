@@ -75,12 +75,12 @@ TEST_CASE("missing files: explicit is an error, the default is empty", "[unit]")
 }
 
 TEST_CASE("a file with passwords readable by others draws a warning", "[unit]") {
-  TempFile open_file("[relays.bms1]\npassword = \"hunter2\"\n", 0644);
+  TempFile open_file("[boards.bms1]\npassword = \"hunter2\"\n", 0644);
   auto c = Config::load(open_file.path);
   REQUIRE(c.warnings().size() == 1);
   CHECK(c.warnings()[0].find("chmod 600") != std::string::npos);
   CHECK(c.warnings()[0].find("hunter2") == std::string::npos);
-  TempFile closed("[relays.bms1]\npassword = \"hunter2\"\n", 0600);
+  TempFile closed("[boards.bms1]\npassword = \"hunter2\"\n", 0600);
   CHECK(Config::load(closed.path).warnings().empty());
 }
 
