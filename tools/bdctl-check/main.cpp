@@ -85,5 +85,6 @@ int main(int argc, char** argv) {
         }
         return code;
       },
-      cli::ExitCodes{.ok = 0, .failed = 3, .usage = 3});
+      cli::ExitCodes{.ok = 0, .failed = 3, .usage = 3},
+      [&](const std::string& message) { tool::emit_failure(argc, argv, message); });
 }

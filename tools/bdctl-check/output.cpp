@@ -1,6 +1,8 @@
 #include "output.hpp"
 
 #include <cstdio>
+#include <ctime>
+#include <string_view>
 
 #include "bdctl/fileio.hpp"
 
@@ -33,6 +35,34 @@ void emit(const check::Report& r, CheckFormat f, bool pretty, const std::optiona
     return;
   }
   cli::write_stdout(s);
+}
+
+namespace {
+std::optional<std::string> option_value(int argc, char** argv, std::string_view name) {
+  std::optional<std::string> v;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view a = argv[i];
+    if (a == name && i + 1 < argc)
+      v = argv[++i];
+    else if (a.size() > name.size() && a.substr(0, name.size()) == name && a[name.size()] == '=')
+      v = std::string(a.substr(name.size() + 1));
+  }
+  return v;
+}
+}  // namespace
+
+void emit_failure(int argc, char** argv, const std::string& message) {
+  auto format = option_value(argc, argv, "--format").value_or("");
+  if (format != "nagios" && format != "prometheus") return;
+  check::Report r;
+  r.state = check::State::unknown;
+  r.timestamp = static_cast<std::int64_t>(std::time(nullptr));
+  r.checks.push_back({"bdctl.run", check::State::unknown, message, {}, {}});
+  try {
+    emit(r, format == "nagios" ? CheckFormat::nagios : CheckFormat::prometheus, false,
+         option_value(argc, argv, "--output"));
+  } catch (const std::exception&) {  // the error itself is already on stderr
+  }
 }
 
 }  // namespace bdctl::tool

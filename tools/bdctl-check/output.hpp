@@ -15,4 +15,9 @@ CheckFormat pick_format(const std::string& format, const cli::OutputOptions& out
 
 void emit(const check::Report& r, CheckFormat f, bool pretty, const std::optional<std::string>& file);
 
+// A run that could not check anything (usage or config error): for monitoring
+// formats, one UNKNOWN line and a .prom file that says so, never silence or a
+// stale OK. argv is scanned by hand: the error may be that parsing failed.
+void emit_failure(int argc, char** argv, const std::string& message);
+
 }  // namespace bdctl::tool

@@ -24,7 +24,6 @@ int main(int argc, char** argv) {
       "  bdctl-route status --json | jq .ok\n"
       "Exit status: 0 ok, 1 failed or drift found, 2 bad usage or input.\n"
       "See bdctl-route(8).");
-  app.set_version_flag("--version", "bdctl-route 0.1.0");
   std::vector<std::pair<CLI::App*, tool::Handler>> handlers;
   auto wanted = cli::verb_arg(argc, argv, {"up", "down", "status", "show"});
   for (const auto& v : verbs) {

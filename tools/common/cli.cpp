@@ -64,8 +64,15 @@ int written(const std::string& name, const ExitCodes& codes) {
 }
 }  // namespace
 
-int run(CLI::App& app, int argc, char** argv, const std::function<int()>& body, ExitCodes codes) {
+int run(CLI::App& app, int argc, char** argv, const std::function<int()>& body, ExitCodes codes,
+        const std::function<void(const std::string&)>& on_error) {
   const std::string name = app.get_name();
+  // One version for every tool, the project's.
+  app.set_version_flag("-V,--version", name + " " + BDCTL_VERSION, "Print the version and exit");
+  auto failed = [&](const std::string& msg, int code) {
+    if (on_error) on_error(msg);
+    return code;
+  };
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -81,19 +88,19 @@ int run(CLI::App& app, int argc, char** argv, const std::function<int()>& body, 
     // CLI11's own codes are 100+; bdctl documents one usage code.
     std::string msg = e.what();
     fmt::print(stderr, "{}: {}\nTry '{} --help' for more information.\n", name, msg, name);
-    return codes.usage;
+    return failed(msg, codes.usage);
   } catch (const Error& e) {  // option validators that call library parsers
     fmt::print(stderr, "{}: {}\n", name, e.what());
-    return e.kind() == ErrorKind::input ? codes.usage : codes.failed;
+    return failed(e.what(), e.kind() == ErrorKind::input ? codes.usage : codes.failed);
   }
   try {
     return body();
   } catch (const Error& e) {
     fmt::print(stderr, "{}: {}\n", name, e.what());
-    return e.kind() == ErrorKind::input ? codes.usage : codes.failed;
+    return failed(e.what(), e.kind() == ErrorKind::input ? codes.usage : codes.failed);
   } catch (const std::exception& e) {
     fmt::print(stderr, "{}: {}\n", name, e.what());
-    return codes.failed;
+    return failed(e.what(), codes.failed);
   }
 }
 

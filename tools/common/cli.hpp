@@ -46,8 +46,11 @@ struct ExitCodes {
 };
 
 // Parse argv and run the selected subcommand handler; errors become one line
-// on stderr ("<tool>: <message>") and the matching exit code.
-int run(CLI::App& app, int argc, char** argv, const std::function<int()>& body, ExitCodes codes = {});
+// on stderr ("<tool>: <message>") and the matching exit code, and are handed
+// to on_error (bdctl-check's Nagios and Prometheus output report them too).
+// Adds -V/--version with the project's version.
+int run(CLI::App& app, int argc, char** argv, const std::function<int()>& body, ExitCodes codes = {},
+        const std::function<void(const std::string&)>& on_error = {});
 
 // A document with schema_version first.
 nlohmann::ordered_json document();
