@@ -83,12 +83,23 @@ runcheck --only forwarding.drops
 check_eq "no foreign drop policy: ok" ok "$(cstatus $T_TMP/r.json forwarding.drops)"
 pi_run nft 'add table ip dockerish; add chain ip dockerish FORWARD { type filter hook forward priority 0; policy drop; }'
 runcheck --only forwarding.drops
-check_eq "foreign drop policy: warning" warning "$(cstatus $T_TMP/r.json forwarding.drops)"
+# It drops the backdoor's traffic: that is a failure, not a warning (issue "One site, one truth").
+check_eq "foreign drop policy that drops the routed traffic: critical" critical "$(cstatus $T_TMP/r.json forwarding.drops)"
 check "names the chain" grep -q 'ip dockerish FORWARD' <(csummary $T_TMP/r.json forwarding.drops)
+check "gives the exact fix" grep -q 'nft insert rule ip dockerish FORWARD iifname' <(csummary $T_TMP/r.json forwarding.drops)
+for zt in zt0 zt327pdwre ztpeer0; do  # bdctl-check checks every zt* link here
+  pi_run nft "insert rule ip dockerish FORWARD iifname \"$zt\" oifname \"eth0\" accept"
+  pi_run nft "insert rule ip dockerish FORWARD iifname \"eth0\" oifname \"$zt\" ct state established,related accept"
+done
+runcheck --only forwarding.drops
+check_eq "the same chain once it accepts both directions: ok" ok "$(cstatus $T_TMP/r.json forwarding.drops)"
+pi_run nft 'flush chain ip dockerish FORWARD'
+runcheck --only forwarding.drops
 runcheck --only forwarding.rules,forwarding.mss
 check_eq "bdctl-route never run: rules critical" critical "$(cstatus $T_TMP/r.json forwarding.rules)"
 check "rules: says to run bdctl-route up" grep -q 'run bdctl-route up' <(csummary $T_TMP/r.json forwarding.rules)
-check_eq "no MSS clamp: warning" warning "$(cstatus $T_TMP/r.json forwarding.mss)"
+# A site without a PPPoE hop needs no clamp: only a configured or recorded clamp is judged.
+check_eq "no MSS clamp, none configured: ok" ok "$(cstatus $T_TMP/r.json forwarding.mss)"
 runcheck --only uplink.route,uplink.gateway
 check_eq "default route present" ok "$(cstatus $T_TMP/r.json uplink.route)"
 check_eq "gateway answers ARP" ok "$(cstatus $T_TMP/r.json uplink.gateway)"

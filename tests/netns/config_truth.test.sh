@@ -97,6 +97,17 @@ check_not "bdctl-apply.service hard-codes no clamp" grep -qE 'bdctl-mss set --(p
 check "bdctl-apply.service applies [mss]" grep -q '^ExecStart=/usr/sbin/bdctl-mss set --if-configured' \
   "$BDCTL_SRC/systemd/bdctl-apply.service"
 on pi bdctl-mss clear >/dev/null
+# bdctl-check judges the clamp the file configures.
+mss_state() {
+  on pi bdctl-check --only forwarding.mss --json "$@" | python3 -c 'import json,sys; print(json.load(sys.stdin)["checks"][0]["status"])'
+}
+check_eq "check: no [mss], no clamp: ok" ok "$(mss_state --config "$T_TMP/nomss.toml")"
+check_eq "check: [mss] configured, no clamp set: critical" critical "$(mss_state --config "$T_TMP/mss.toml")"
+on pi bdctl-mss set --config "$T_TMP/mss.toml" >/dev/null
+check_eq "check: [mss] set as configured: ok" ok "$(mss_state --config "$T_TMP/mss.toml")"
+on pi bdctl-mss set --mss 1400 >/dev/null 2>&1
+check_eq "check: a clamp other than [mss]'s: warning" warning "$(mss_state --config "$T_TMP/mss.toml")"
+on pi bdctl-mss clear >/dev/null
 
 # --- route: flags that differ from [route] say what to write -------------------
 ip -n "${T_PREFIX}pi" link add zt0 type veth peer name zt0p

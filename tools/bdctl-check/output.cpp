@@ -21,6 +21,8 @@ void emit(const check::Report& r, CheckFormat f, bool pretty, const std::optiona
   switch (f) {
     case CheckFormat::json: {
       auto doc = cli::document();
+      doc["command"] = "check";
+      doc["ok"] = r.state == check::State::ok;
       check::to_json(doc, r);
       s = doc.dump(pretty ? 2 : -1) + "\n";
       break;

@@ -83,6 +83,7 @@ struct Settings {
   std::vector<Range> pools;                                  // DHCP pools and ranges that must not overlap
   std::vector<std::pair<std::string, IpAddr>> static_hosts;  // must sit outside the pools
   std::vector<std::string> only, skip;                       // check names or groups
+  std::optional<std::string> mss_configured;                 // [mss] as set's flags ("--pppoe"), if any
 };
 
 // Fill settings from the config file ([site], [check], [check.targets]);

@@ -193,23 +193,37 @@ void rules_check(Sink& sink, const Interfaces& ifs) {
                   t, std::move(d)));
 }
 
-void mss_check(Sink& sink) {
+// A clamp is judged only where one is configured or was set: a site without
+// a PPPoE hop needs none, and must be able to be green.
+void mss_check(Sink& sink, const Settings& s) {
   Timer t;
   auto st = mss::status(std::nullopt);
   ordered_json chains = ordered_json::array();
   for (const auto& c : st.chains)
     chains.push_back({{"chain", c.name}, {"present", c.present}, {"expected", c.expected}, {"drift", c.drift()}});
   ordered_json d{{"expected", st.expected ? ordered_json(mss::describe(*st.expected)) : ordered_json(nullptr)},
+                 {"configured", s.mss_configured ? ordered_json(*s.mss_configured) : ordered_json(nullptr)},
                  {"chains", chains}};
-  if (!st.expected)
+  if (!st.expected && s.mss_configured)
+    sink.add(make("forwarding.mss", State::critical,
+                  fmt::format("[mss] says {} but no clamp is set: run bdctl-mss set", *s.mss_configured), t,
+                  std::move(d)));
+  else if (!st.expected && !st.drift())
+    sink.add(make("forwarding.mss", State::ok, "no MSS clamp configured, none present", t, std::move(d)));
+  else if (!st.expected)
     sink.add(make("forwarding.mss", State::warning,
-                  "no MSS clamp set: large TCP transfers may stall over ZeroTier (bdctl-mss set --pmtu)", t,
+                  "mss_* chains present that no bdctl-mss set recorded: run bdctl-mss set or bdctl-mss clear", t,
                   std::move(d)));
   else if (st.drift())
     sink.add(make(
         "forwarding.mss", State::critical,
         fmt::format("MSS clamp differs from what was set ({}): run bdctl-mss set again", mss::describe(*st.expected)),
         t, std::move(d)));
+  else if (s.mss_configured && *s.mss_configured != mss::describe(*st.expected))
+    sink.add(make("forwarding.mss", State::warning,
+                  fmt::format("MSS clamp {} is in place, but [mss] says {}: boot will apply the file",
+                              mss::describe(*st.expected), *s.mss_configured),
+                  t, std::move(d)));
   else
     sink.add(make("forwarding.mss", State::ok, fmt::format("MSS clamp in place ({})", mss::describe(*st.expected)), t,
                   std::move(d)));
@@ -279,7 +293,7 @@ void forwarding_group(const Settings& s, Sink& sink) {
   };
   guarded("forwarding.sysctl", [&] { sysctl_check(sink, ifs); });
   guarded("forwarding.rules", [&] { rules_check(sink, ifs); });
-  guarded("forwarding.mss", [&] { mss_check(sink); });
+  guarded("forwarding.mss", [&] { mss_check(sink, s); });
   guarded("forwarding.drops", [&] { drops_check(sink, ifs); });
 }
 

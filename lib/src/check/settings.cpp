@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "bdctl/config.hpp"
+#include "bdctl/mss.hpp"
 #include "bdctl/error.hpp"
 #include "internal.hpp"
 
@@ -161,6 +162,7 @@ void apply_config(const Config& cfg, Settings& s) {
   for (auto& t : from_cfg)
     if (std::none_of(s.targets.begin(), s.targets.end(), [&](const Target& o) { return o.name == t.name; }))
       s.targets.push_back(t);
+  if (auto m = mss::options_from_config(cfg)) s.mss_configured = mss::describe(*m);
   if (auto v = cfg.get_duration("check.timeout")) s.timeout = *v;
   if (auto v = cfg.get_duration("check.deadline")) s.deadline = *v;
 }

@@ -42,17 +42,23 @@ std::optional<std::string> cmp_data(std::string_view e) {
 }
 
 // Does an interface-name comparison hold for our interface (maybe "zt*")?
+// The listing prints whole 32-bit words, so "zt" + NUL (exact) and "zt"
+// (prefix, nft's zt* or iptables' zt+) look the same: only a comparison that
+// reaches a word past the name is surely exact.
 Cond name_matches(const std::string& data, const std::string& ours) {
-  auto nul = data.find('\0');
-  bool exact = nul != std::string::npos;
-  std::string name = exact ? data.substr(0, nul) : data;
+  std::string name = data.substr(0, data.find('\0'));
+  enum { prefix, exact, either } kind = name.size() == data.size()                 ? prefix
+                                        : data.size() / 4 > (name.size() + 3) / 4 ? exact
+                                                                                    : either;
+  auto starts = [](const std::string& s, const std::string& p) { return s.compare(0, p.size(), p) == 0; };
   if (is_wildcard_ifname(ours)) {
-    std::string prefix = ours.substr(0, ours.size() - 1);
-    if (!exact && prefix.rfind(name, 0) == 0) return Cond::yes;  // all of ours are inside their prefix
-    return name.rfind(prefix, 0) == 0 ? Cond::unknown : Cond::no;  // some of ours, or none
+    std::string ours_prefix = ours.substr(0, ours.size() - 1);
+    if (kind != exact && starts(ours_prefix, name)) return kind == prefix ? Cond::yes : Cond::unknown;
+    return starts(name, ours_prefix) ? Cond::unknown : Cond::no;  // some of ours, or none
   }
-  if (exact) return name == ours ? Cond::yes : Cond::no;
-  return ours.rfind(name, 0) == 0 ? Cond::yes : Cond::no;
+  if (kind == exact) return name == ours ? Cond::yes : Cond::no;
+  if (kind == prefix) return starts(ours, name) ? Cond::yes : Cond::no;
+  return name == ours ? Cond::yes : starts(ours, name) ? Cond::unknown : Cond::no;
 }
 
 struct RuleMeaning {
