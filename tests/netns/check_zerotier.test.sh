@@ -25,6 +25,15 @@ LANSUB=192.168.77.0/24 runcheck --only zerotier.route
 check "a route to the LAN via another node is noticed" \
   grep -q 'managed route 192.168.77.0/24 points at 10.147.20.10, not this node (10.147.20.54)' <(csummary $T_TMP/r.json zerotier.route)
 
+zt_state ok-noroute-v6
+runcheck --only zerotier.route
+check "IPv6 assigned too: the IPv4 route goes via the IPv4 address" \
+  grep -q 'destination 192.168.0.0/23 via 10.147.20.54' <(csummary $T_TMP/r.json zerotier.route)
+check_not "... never via the IPv6 one" grep -q 'via fddc' <(csummary $T_TMP/r.json zerotier.route)
+LANSUB=fd00:1::/64 runcheck --only zerotier.route
+check "an IPv6 LAN: the route goes via the IPv6 address" \
+  grep -q 'destination fd00:1::/63 via fddc:6f0c:a8a3:4f18:1199:937c:b4b1:2ad5' <(csummary $T_TMP/r.json zerotier.route)
+
 zt_state ok-hostbits
 runcheck --only zerotier.route
 check_eq "host bits: critical" critical "$(cstatus $T_TMP/r.json zerotier.route)"
@@ -36,6 +45,11 @@ check_eq "ACCESS_DENIED: critical" critical "$(cstatus $T_TMP/r.json zerotier.ne
 check "ACCESS_DENIED: explained" grep -q 'ACCESS_DENIED: not authorised.*Central' <(csummary $T_TMP/r.json zerotier.network)
 
 zt_state requesting
+runcheck --only zerotier.route
+check_eq "REQUESTING_CONFIGURATION: the managed route is unknown, not missing" unknown \
+  "$(cstatus $T_TMP/r.json zerotier.route)"
+check "... pointing at zerotier.network" grep -q 'see zerotier.network' <(csummary $T_TMP/r.json zerotier.route)
+check_not "... and no route advice with a placeholder" grep -q 'THIS_NODE' $T_TMP/r.json
 runcheck --only zerotier.network
 check_eq "REQUESTING_CONFIGURATION: critical" critical "$(cstatus $T_TMP/r.json zerotier.network)"
 check "REQUESTING_CONFIGURATION: explained, missing interface named" \

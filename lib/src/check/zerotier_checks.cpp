@@ -132,13 +132,33 @@ void route_check(const Settings& s, Sink& sink, const std::vector<zt::Network>& 
   Prefix wide = lan->widened(1);
   ordered_json d{{"lan_subnet", lan->to_string()}};
   std::vector<std::string> mine;
-  for (const auto& n : nets)
-    for (const auto& a : n.assigned_addresses) mine.push_back(ip_of(a));
+  std::string node;  // this node's address of the LAN's family: an IPv4 route goes via IPv4
+  bool configured = false;
+  for (const auto& n : nets) {
+    configured = configured || n.status == "OK";
+    for (const auto& a : n.assigned_addresses) {
+      mine.push_back(ip_of(a));
+      auto addr = try_parse_address(ip_of(a));
+      if (node.empty() && addr && addr->family == lan->addr.family) node = ip_of(a);
+    }
+  }
   d["node_addresses"] = mine;
-  std::string node = mine.empty() ? std::string("THIS_NODE_ZT_ADDRESS") : mine.front();
+  // Not joined, or no configuration yet: the managed routes are not known,
+  // so neither is whether one is missing.
+  if (!configured) {
+    sink.add(make("zerotier.route", State::unknown,
+                  "no ZeroTier network is configured on this node yet (see zerotier.network): its managed routes "
+                  "are unknown",
+                  t, std::move(d)));
+    return;
+  }
   std::string add_hint =
-      fmt::format("add in ZeroTier Central (Advanced, Managed Routes): destination {} via {}", wide.to_string(), node);
-  d["suggested_route"] = {{"target", wide.to_string()}, {"via", node}};
+      node.empty() ? fmt::format("this node has no {} address on the network: assign one in ZeroTier Central, then "
+                                 "add the managed route {} via it",
+                                 lan->addr.family == AF_INET6 ? "IPv6" : "IPv4", wide.to_string())
+                   : fmt::format("add in ZeroTier Central (Advanced, Managed Routes): destination {} via {}",
+                                 wide.to_string(), node);
+  d["suggested_route"] = node.empty() ? ordered_json(nullptr) : ordered_json{{"target", wide.to_string()}, {"via", node}};
   State best = State::critical;
   bool found = false;  // a route covering the LAN, whatever its state
   std::string summary = fmt::format("no managed route to {} via this node; {}", lan->to_string(), add_hint);
@@ -162,7 +182,7 @@ void route_check(const Settings& s, Sink& sink, const std::vector<zt::Network>& 
       } else if (!to_me) {
         st = State::critical;
         sum = fmt::format("managed route {} points at {}, not this node ({}); {}", r.target, *r.via,
-                          mine.empty() ? "no address" : node, add_hint);
+                          mine.empty() ? "no address" : fmt::format("{}", fmt::join(mine, ", ")), add_hint);
       } else if (net.len == lan->len) {
         st = State::warning;
         sum = fmt::format(

@@ -33,7 +33,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_FIXTURES = os.path.join(HERE, "fixtures")  # copied from shared/fixtures/zerotier
 STATES = ["offline", "tunneled", "requesting", "access-denied", "ok-noroute", "ok-route",
-          "ok-hostbits", "no-network", "two-networks", "wrong-token", "slow"]
+          "ok-hostbits", "no-network", "two-networks", "wrong-token", "slow", "ok-noroute-v6"]
 
 
 class Fixtures:
@@ -82,6 +82,12 @@ def build(fx, state, lan_route, bad_route):
         nets, net_fixture = [fx.json("nodeB-network-access-denied")], "nodeB-network-access-denied"
     elif state == "ok-noroute":
         nets = [ok_net]
+    elif state == "ok-noroute-v6":
+        # IPv6 assigned too (an RFC 4193 address), and listed first, as the
+        # service lists them: an IPv4 route must still go via the IPv4 address.
+        n = json.loads(json.dumps(ok_net))
+        n["assignedAddresses"].insert(0, "fddc:6f0c:a8a3:4f18:1199:937c:b4b1:2ad5/88")
+        nets = [n]
     elif state in ("ok-route", "slow", "tunneled"):
         nets = [with_route(lan_route)]
     elif state == "ok-hostbits":
