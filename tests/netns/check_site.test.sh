@@ -75,6 +75,9 @@ pi_run sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 net.ipv4.
   net.ipv4.conf.zt0.rp_filter=0 net.ipv4.conf.zt327pdwre.rp_filter=0
 runcheck --only forwarding.sysctl
 check_eq "forwarding on: ok" ok "$(cstatus $T_TMP/r.json forwarding.sysctl)"
+runcheck --only forwarding.sysctl --lan nosuch0
+check_eq "--lan nosuch0: critical, never ok with null values" critical "$(cstatus $T_TMP/r.json forwarding.sysctl)"
+check "... names the absent interface" grep -q 'no interface named nosuch0' <(csummary $T_TMP/r.json forwarding.sysctl)
 pi_run sysctl -qw net.ipv4.conf.eth0.rp_filter=1
 runcheck --only forwarding.sysctl
 check_eq "strict rp_filter: warning" warning "$(cstatus $T_TMP/r.json forwarding.sysctl)"
@@ -110,7 +113,8 @@ check "JSON: one document, schema_version first, documented keys" python3 - "$T_
 import json, sys
 text = open(sys.argv[1]).read()
 d = json.loads(text)
-assert list(d)[:6] == ["schema_version", "status", "duration_ms", "timestamp", "counts", "checks"], list(d)
+assert list(d)[:8] == ["schema_version", "command", "ok", "status", "duration_ms", "timestamp", "counts", "checks"], list(d)
+assert d["command"] == "check" and d["ok"] == (d["status"] == "ok")
 assert d["schema_version"] == 1
 assert d["status"] in ("ok", "warning", "critical", "unknown")
 for c in d["checks"]:

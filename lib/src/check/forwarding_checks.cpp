@@ -90,14 +90,19 @@ void sysctl_check(Sink& sink, const Interfaces& ifs) {
   Sysctl sc;
   auto fam = families(ifs, applied_or_none());
   ordered_json values = ordered_json::object();
-  std::vector<std::string> off, strict;
+  std::vector<std::string> off, strict, absent, unread;
   auto show = [](const std::optional<std::string>& v) { return v ? ordered_json(*v) : ordered_json(nullptr); };
   std::vector<std::string> names = ifs.zt;
   if (!ifs.lan.empty()) names.push_back(ifs.lan);
+  // A value that could not be read is not a value that is right: an interface
+  // without its conf directory does not exist (--lan nosuch0).
+  for (const auto& ifn : names)
+    if (!is_wildcard_ifname(ifn) && !sc.get("net/ipv4/conf/" + ifn + "/rp_filter")) absent.push_back(ifn);
   if (fam.v4) {
     auto g = sc.get("net.ipv4.ip_forward");
     values["net.ipv4.ip_forward"] = show(g);
-    if (!on(g)) off.push_back("net.ipv4.ip_forward");
+    if (!g) unread.push_back("net.ipv4.ip_forward");
+    if (g && !on(g)) off.push_back("net.ipv4.ip_forward");
     auto all_rp = sc.get("net.ipv4.conf.all.rp_filter");
     for (const auto& ifn : names) {
       // IPv4 forwards what arrives on an interface whose own forwarding is on.
@@ -120,6 +125,7 @@ void sysctl_check(Sink& sink, const Interfaces& ifs) {
     // IPv6 has no rp_filter sysctl; its reverse-path filter is a netfilter rule.
     auto g = sc.get("net.ipv6.conf.all.forwarding");
     values["net.ipv6.conf.all.forwarding"] = show(g);
+    if (!g) unread.push_back("net.ipv6.conf.all.forwarding");
     bool forced_everywhere = !names.empty();
     for (const auto& ifn : names) {
       values["net.ipv6.conf." + ifn + ".forwarding"] = show(sc.get("net/ipv6/conf/" + ifn + "/forwarding"));
@@ -146,10 +152,19 @@ void sysctl_check(Sink& sink, const Interfaces& ifs) {
     st = State::warning;
     sum = fmt::format("strict rp_filter on {}: set 2 (loose), strict drops routed replies", fmt::join(strict, ", "));
   }
+  if (!unread.empty()) {
+    st = worse(st, State::unknown);
+    sum = fmt::format("could not read {}", fmt::join(unread, ", "));
+  }
   if (!off.empty()) {
     st = State::critical;
     sum = fmt::format("forwarding off: {}{} (bdctl-route up turns it on)", fmt::join(off, ", "), force_hint);
   }
+  if (!absent.empty()) {
+    st = State::critical;
+    sum = fmt::format("no interface named {}: nothing is forwarded through it", fmt::join(absent, ", "));
+  }
+  d["absent"] = absent;
   if (names.empty() && st == State::ok) st = State::warning;
   sink.add(make("forwarding.sysctl", st, sum, t, std::move(d)));
 }
