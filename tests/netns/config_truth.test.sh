@@ -134,4 +134,20 @@ check_not "... and never says ok" grep -q '^ok:' "$T_TMP/st.txt"
 check "... names the absent interface" grep -q 'zerotier interface zt0: absent' "$T_TMP/st.txt"
 on pi bdctl-route down >/dev/null
 
+# --- one vocabulary: usage errors name the word, flags on either side ---------------
+check_exit "an unknown verb: exit 2" 2 bdctl-route frobnicate
+check_eq "... named, with the verbs" "bdctl-route: 'frobnicate' is not a bdctl-route command (up, down, status, show)" \
+  "$(head -1 "$T_TMP/err")"
+check_exit "no verb: exit 2" 2 bdctl-mss
+check_eq "... the verbs listed" "bdctl-mss: a command is required: set, clear, status, show, probe" "$(head -1 "$T_TMP/err")"
+check_exit "a bad duration: exit 2" 2 bdctl-mss probe 192.0.2.1 --wait 2x
+check_eq "... names the option and the value" "bdctl-mss: --wait: '2x' is not a duration (examples: 500ms, 2s, 1m30s)" \
+  "$(cat "$T_TMP/err")"
+ip -n "${T_PREFIX}pi" link add zt0 type veth peer name zt0p
+check_exit "route: --json before the verb" 0 on pi bdctl-route --json show --zt zt0 --lan eth0
+cp "$T_TMP/out" "$T_TMP/show.json"
+check "... is JSON" python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$T_TMP/show.json"
+check_exit "mss status: jq -e .ok holds on a clean kernel" 0 on pi bdctl-mss status --json
+check_eq "... ok is true" True "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["ok"])' "$T_TMP/out")"
+
 done_testing

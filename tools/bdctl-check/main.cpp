@@ -66,8 +66,8 @@ int main(int argc, char** argv) {
         for (const auto& w : cfg.warnings()) fmt::print(stderr, "bdctl-check: warning: {}\n", w);
         check::apply_config(cfg, s);
         // The command line beats the file.
-        if (!timeout.empty()) s.timeout = parse_duration(timeout);
-        if (!deadline.empty()) s.deadline = parse_duration(deadline);
+        if (!timeout.empty()) s.timeout = cli::duration_option("--timeout", timeout);
+        if (!deadline.empty()) s.deadline = cli::duration_option("--deadline", deadline);
         if (s.timeout.count() <= 0) throw InputError("--timeout must be longer than 0");
         if (s.deadline.count() <= 0) throw InputError("--deadline must be longer than 0");
 

@@ -28,8 +28,8 @@ Runner setup_probe(CLI::App& sub) {
     mss::ProbeOptions o;
     o.host = a->host;
     if (a->v4 || a->v6) o.ipv4 = a->v4, o.ipv6 = a->v6;
-    o.wait = parse_duration(a->wait);
-    o.timeout = parse_duration(a->timeout);
+    o.wait = cli::duration_option("--wait", a->wait);
+    o.timeout = cli::duration_option("--timeout", a->timeout);
     o.max_probes = parse_count("--max-probes", a->max_probes);
     auto results = mss::probe(o);
 

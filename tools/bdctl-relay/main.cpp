@@ -43,14 +43,14 @@ int main(int argc, char** argv) {
     for (const auto& w : cfg.warnings()) fmt::print(stderr, "bdctl-relay: warning: {}\n", w);
     relay_tool::Context ctx;
     ctx.config = relay::RelayConfig::from(cfg);
-    Millis lock_wait = parse_duration(wait);
+    Millis lock_wait = cli::duration_option("--wait", wait);
     relay::Audit audit(std::vector<std::string>(argv, argv + argc));
     relay_tool::SignalInterrupt interrupt;
     // Bad input is refused before anything, recovery included, touches a device.
     if (*on || *off || *pulse) ctx.config.relay(name);
     if (*status)
       for (const auto& n : names) ctx.config.relay(n);
-    if (length) parse_duration(*length);
+    if (length) cli::duration_option("--for", *length);
     relay::Controller controller(ctx.config, audit, interrupt, lock_wait);
     ctx.controller = &controller;
     ctx.recovered = controller.recover();  // every invocation first finishes what a killed run left

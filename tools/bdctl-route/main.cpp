@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
       "See bdctl-route(8).");
   std::vector<std::pair<CLI::App*, tool::Handler>> handlers;
   auto wanted = cli::verb_arg(argc, argv, {"up", "down", "status", "show"});
+  cli::output_flags_after_verb(argc, argv, wanted);
   for (const auto& v : verbs) {
     auto* sub = app.add_subcommand(v.name, v.summary);
     if (wanted == v.name) handlers.emplace_back(sub, v.setup(*sub));  // the other verbs only list themselves

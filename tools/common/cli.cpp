@@ -8,6 +8,7 @@
 #include <cstring>
 #include <iostream>
 
+#include "bdctl/duration.hpp"
 #include "bdctl/error.hpp"
 
 namespace bdctl::cli {
@@ -54,7 +55,37 @@ void render(const Outcome& o, const OutputOptions& out) {
   }
 }
 
+std::chrono::milliseconds duration_option(std::string_view option, std::string_view text) {
+  try {
+    return parse_duration(text);
+  } catch (const InputError&) {
+    throw InputError(fmt::format("{}: '{}' is not a duration (examples: 500ms, 2s, 1m30s)", option, text));
+  }
+}
+
 namespace {
+// A usage error about the verb names the word at fault: "'frobnicate' is not
+// a bdctl-route command (up, down, status, show)". Empty when the error is
+// about something else. Option values before the verb are skipped.
+std::string verb_error(const CLI::App& app, int argc, char** argv) {
+  auto subs = app.get_subcommands([](const CLI::App*) { return true; });
+  if (subs.empty()) return "";
+  std::string names;
+  for (const auto* sub : subs) names += (names.empty() ? "" : ", ") + sub->get_name();
+  for (int i = 1; i < argc; ++i) {
+    std::string_view a = argv[i];
+    if (a.size() > 1 && a[0] == '-') {
+      const auto* opt = a.find('=') == std::string_view::npos ? app.get_option_no_throw(std::string(a)) : nullptr;
+      if (opt && opt->get_items_expected_min() > 0) ++i;  // its value
+      continue;
+    }
+    for (const auto* sub : subs)
+      if (sub->get_name() == a) return "";  // the verb is fine: the error is elsewhere
+    return fmt::format("'{}' is not a {} command ({})", a, app.get_name(), names);
+  }
+  return fmt::format("a command is required: {}", names);
+}
+
 // The exit code after help or version went to stdout: failed when it could
 // not be written (std::cout shares stdout's buffer and error).
 int written(const std::string& name, const ExitCodes& codes) {
@@ -86,7 +117,8 @@ int run(CLI::App& app, int argc, char** argv, const std::function<int()>& body, 
     return written(name, codes);
   } catch (const CLI::ParseError& e) {
     // CLI11's own codes are 100+; bdctl documents one usage code.
-    std::string msg = e.what();
+    std::string msg = verb_error(app, argc, argv);
+    if (msg.empty()) msg = e.what();
     fmt::print(stderr, "{}: {}\nTry '{} --help' for more information.\n", name, msg, name);
     return failed(msg, codes.usage);
   } catch (const Error& e) {  // option validators that call library parsers
@@ -109,6 +141,22 @@ std::string_view verb_arg(int argc, char** argv, std::initializer_list<std::stri
     for (auto v : verbs)
       if (v == argv[i]) return v;
   return {};
+}
+
+void output_flags_after_verb(int argc, char** argv, std::string_view verb) {
+  if (verb.empty()) return;
+  auto is_output = [](std::string_view a) { return a == "--json" || a == "--text" || a == "--pretty"; };
+  int v = 1;
+  while (v < argc && verb != argv[v]) ++v;
+  if (v == argc) return;
+  // Rotate each output flag before the verb to just after it (a stable move).
+  for (int i = v - 1; i >= 1; --i) {
+    if (!is_output(argv[i])) continue;
+    char* flag = argv[i];
+    for (int j = i; j < v; ++j) argv[j] = argv[j + 1];
+    argv[v] = flag;
+    --v;
+  }
 }
 
 }  // namespace bdctl::cli

@@ -3,6 +3,7 @@
 // library never prints or exits.
 #pragma once
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <functional>
 #include <initializer_list>
 #include <nlohmann/json.hpp>
@@ -52,6 +53,9 @@ struct ExitCodes {
 int run(CLI::App& app, int argc, char** argv, const std::function<int()>& body, ExitCodes codes = {},
         const std::function<void(const std::string&)>& on_error = {});
 
+// A duration option's value: InputError "--wait: '2x' is not a duration (...)".
+std::chrono::milliseconds duration_option(std::string_view option, std::string_view text);
+
 // A document with schema_version first.
 nlohmann::ordered_json document();
 
@@ -60,5 +64,10 @@ nlohmann::ordered_json document();
 // the options of that verb only: building every verb's CLI11 options costs
 // more start-up time than the whole work of `bdctl-route up` (callgrind).
 std::string_view verb_arg(int argc, char** argv, std::initializer_list<std::string_view> verbs);
+
+// For a tool whose output flags belong to each verb: --json, --text and
+// --pretty given before the verb are moved just after it (argv is permuted
+// in place), so they are accepted on either side, as in every bdctl tool.
+void output_flags_after_verb(int argc, char** argv, std::string_view verb);
 
 }  // namespace bdctl::cli
