@@ -135,6 +135,17 @@ R up --zt-home "$zthome" --lan eth0 --json >"$T_TMP/z1.json"
 check_eq "the ZeroTier API names the interface" "zt327pdwre zerotier api" \
   "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["zt_interface"], d["zt_source"])' "$T_TMP/z1.json")"
 R down >/dev/null
+# The service still names zt327pdwre, but the link is gone (the network left,
+# the interface recreated under another name): no rules for a ghost.
+on pi ip link del zt327pdwre
+before=$(on pi nft list ruleset)
+check_exit "the service names a link that does not exist: exit 2" 2 R up --zt-home "$zthome" --lan eth0
+check "... named" grep -q "the ZeroTier service names interface 'zt327pdwre'.*no such link exists" "$T_TMP/err"
+check_eq "... and nothing was installed" "$before" "$(on pi nft list ruleset)"
+check "with --allow-missing (the boot unit) the rules go in for it" R up --zt-home "$zthome" --lan eth0 --allow-missing
+R down >/dev/null
+on pi ip link add zt327pdwre type veth peer name ztpeer
+on pi ip link set zt327pdwre up
 echo two-networks >"$zthome/control"
 check_exit "two joined networks and no --network: exit 2" 2 R up --zt-home "$zthome" --lan eth0
 check_exit "a malformed --network is refused before any request" 2 R up --zt-home "$zthome" --network xyz --lan eth0
