@@ -6,12 +6,10 @@
 # on an in-order CPU like the Pi 3's Cortex-A53 it tracks start-up time.
 # Kernel work (the nftables commit itself) is not counted: it is the same
 # batch for bdctl-route and nft -f.
-# Usage: bench/route-instructions.sh [BUILD_BIN_DIR] [STATIC_BIN_DIR]   (root)
-#   STATIC_BIN_DIR: a -DBDCTL_STATIC_LIBSTDCXX=ON build's bin, counted too
+# Usage: bench/route-instructions.sh [BUILD_BIN_DIR]   (root)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${1:-build/bench/bin}
-sbin=${2:-}
 command -v valgrind >/dev/null || { echo "bench: needs valgrind (apt-get install valgrind)" >&2; exit 1; }
 [ -x "$bin/bdctl-route" ] || { echo "bench: no $bin/bdctl-route (build it, or run bench/route.sh once)" >&2; exit 1; }
 . bench/route-common.sh
@@ -33,10 +31,6 @@ printf '%-44s %12s\n' "command (fresh netns, user-space instructions)" "instruct
 up=(up --zt zt0 --lan eth0 --json)
 count "bdctl-route up, first run" 0 "$bin/bdctl-route" "${up[@]}"
 count "bdctl-route up, re-apply at boot" 1 "$bin/bdctl-route" "${up[@]}"
-if [ -n "$sbin" ]; then
-  count "static libstdc++: up, first run" 0 "$sbin/bdctl-route" "${up[@]}"
-  count "static libstdc++: up, re-apply at boot" 1 "$sbin/bdctl-route" "${up[@]}"
-fi
 count "nft -f (same ruleset)" 0 nft -f "$tmp/ruleset.nft"
 count "recipe: sysctl + 3x iptables-nft" 0 bash "$tmp/recipe.sh"
 count "floor: C program doing nothing" 0 "$tmp/floor-c"

@@ -5,8 +5,6 @@
 # Usage: bench/route.sh [BUILD_BIN_DIR] [RUNS]   (root; default build/bench/bin, 30)
 # On a busy machine run it as `chrt -f 50 bench/route.sh` so other work does not
 # preempt the runs (all cases alike either way: they run round-robin).
-# BENCH_STATIC=1 also times bdctl-route from a -DBDCTL_STATIC_LIBSTDCXX=ON build
-# (build/bench-static, built when missing) in the same round-robin.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${1:-build/bench/bin}
@@ -34,15 +32,6 @@ add "recipe: sysctl + 3x iptables-nft" 0 bash "$tmp/recipe.sh"
 add "baseline: ip netns exec true" 0 true
 add "floor: C program doing nothing" 0 "$tmp/floor-c"
 add "floor: C++ program, std::string only" 0 "$tmp/floor-cxx"
-if [ "${BENCH_STATIC:-0}" = 1 ]; then
-  sbin=build/bench-static/bin
-  if [ ! -x "$sbin/bdctl-route" ]; then
-    cmake -S . -B build/bench-static -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF -DBDCTL_STATIC_LIBSTDCXX=ON >/dev/null
-    cmake --build build/bench-static -j"$(nproc)" --target bdctl-route >/dev/null
-  fi
-  add "static libstdc++: up, first run" 0 "$sbin/bdctl-route" up --zt zt0 --lan eth0 --json
-  add "static libstdc++: up, re-apply at boot" 1 "$sbin/bdctl-route" up --zt zt0 --lan eth0 --json
-fi
 n=${#names[@]}
 
 run_case() {  # run_case INDEX: one timed run in a fresh namespace

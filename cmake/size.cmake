@@ -16,17 +16,8 @@ if(BDCTL_SIZE)
   target_link_options(bdctl_flags INTERFACE "$<${_bdctl_rel}:LINKER:--gc-sections,-O1,--as-needed>")
 endif()
 
-# Loading the shared libstdc++ costs about 0.8 ms per run on the bench VM
-# (1.6M instructions of symbol relocation: bench/route.sh's "floor" rows),
-# more than bdctl-route up's whole gap to `nft -f`. Opt-in: libbdctl and each
-# tool carry their own copy instead (libstdc++ symbols stay hidden behind
-# lib/bdctl.map), with fmt header-only since libfmt.so would load
-# libstdc++.so anyway. Off by default: Debian prefers the shared library, and
-# every binary grows (bdctl-route 0.4 -> 1.2 MB).
-option(BDCTL_STATIC_LIBSTDCXX "Link libstdc++ statically into libbdctl and each tool (faster start, larger binaries)" OFF)
-if(BDCTL_STATIC_LIBSTDCXX)
-  set(BDCTL_FMT fmt::fmt-header-only)
-  target_link_options(bdctl_flags INTERFACE -static-libstdc++)
-else()
-  set(BDCTL_FMT fmt::fmt)
-endif()
+# libstdc++ stays the shared library Debian ships (its fixes reach bdctl, the
+# binaries stay small on the SD card): one build shape, decided in the issue
+# "One site, one truth". bench/route-instructions.sh counts instructions net
+# of the C++ runtime's floor for that reason.
+set(BDCTL_FMT fmt::fmt)

@@ -20,8 +20,7 @@ void add_mode_options(CLI::App& sub, ModeArgs& a) {
   sub.add_flag("--local", a.local, "Also clamp connections this host opens or accepts (output hook)");
   sub.add_option("--family", a.family, "ipv4, ipv6 or both (default; 'inet' is the old name of both)")
       ->type_name("FAMILY");
-  sub.add_option("--config", a.config, "Configuration file whose [mss] applies without mode flags")
-      ->type_name("FILE");
+  sub.add_option("--config", a.config, "Configuration file whose [mss] applies without mode flags")->type_name("FILE");
 }
 
 unsigned parse_count(const std::string& flag, const std::string& text) {
@@ -78,10 +77,9 @@ std::optional<Resolved> resolve_options(const ModeArgs& a) {
   r.source = "options";
   // The boot unit applies the file: say how to make it do what this run does.
   if (cfg.exists() && from_file != r.options)
-    r.warnings.push_back(fmt::format("{} differs from {} ({}); boot applies the file. To keep this clamp, put there:\n{}",
-                                     mss::describe(r.options), cfg.path(),
-                                     from_file ? "[mss] " + mss::describe(*from_file) : "no [mss]",
-                                     mss::config_lines(r.options)));
+    r.warnings.push_back(fmt::format(
+        "{} differs from {} ({}); boot applies the file. To keep this clamp, put there:\n{}", mss::describe(r.options),
+        cfg.path(), from_file ? "[mss] " + mss::describe(*from_file) : "no [mss]", mss::config_lines(r.options)));
   return r;
 }
 

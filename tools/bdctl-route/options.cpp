@@ -56,14 +56,14 @@ ResolvedRoute resolve(const RouteFlags& f, bool prefer_applied, Rtnl& rtnl) {
   r.options.ipv6 = family != "ipv4";
   // The boot unit runs `up` with the file alone: a flag that says otherwise
   // holds until the next boot or new ZeroTier interface, unless the file says it too.
-  if (cfg.exists() && (r.options.masquerade != file_masquerade ||
-                       r.options.allow_lan_initiated != file_lan_initiated || family != file_family)) {
+  if (cfg.exists() && (r.options.masquerade != file_masquerade || r.options.allow_lan_initiated != file_lan_initiated ||
+                       family != file_family)) {
     std::string lines = "[route]\n";
     lines += fmt::format("family = \"{}\"\n", family);
     lines += fmt::format("masquerade = {}\n", r.options.masquerade);
     lines += fmt::format("allow_lan_initiated = {}\n", r.options.allow_lan_initiated);
-    r.warnings.push_back(fmt::format("these options differ from {}; boot applies the file. To keep them, put there:\n{}",
-                                     cfg.path(), lines));
+    r.warnings.push_back(fmt::format(
+        "these options differ from {}; boot applies the file. To keep them, put there:\n{}", cfg.path(), lines));
   }
 
   // status/show without interface flags describe what up installed.

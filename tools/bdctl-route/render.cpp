@@ -1,5 +1,5 @@
-#include <fmt/format.h>
 #include "render.hpp"
+#include <fmt/format.h>
 
 namespace bdctl::tool {
 

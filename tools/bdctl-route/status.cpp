@@ -45,8 +45,8 @@ nlohmann::ordered_json to_json(const route::Status& s) {
 std::string text(const ResolvedRoute& r, const route::Status& s) {
   auto mark = [](bool ok) { return ok ? "ok  " : "FAIL"; };
   const char* verdict = s.ok() ? "ok" : !s.rules_ok() || !s.forwarding_ok() ? "DRIFT" : "FAIL";
-  std::string t = fmt::format("{}: {} ({}) <-> {} ({}), {}\n", verdict, r.options.zt_if, r.zt_source,
-                              r.options.lan_if, r.lan_source, families_text(r.options));
+  std::string t = fmt::format("{}: {} ({}) <-> {} ({}), {}\n", verdict, r.options.zt_if, r.zt_source, r.options.lan_if,
+                              r.lan_source, families_text(r.options));
   for (const auto& f : s.forwarding)
     t += fmt::format("  [{}] {} = {} (at boot: {}{})\n", mark(f.ok), f.key, f.runtime.value_or("?"),
                      f.persisted.value_or("unset"), f.persisted_file.empty() ? "" : " from " + f.persisted_file);

@@ -6,8 +6,8 @@
 #include <cstring>
 
 #include "bdctl/config.hpp"
-#include "bdctl/mss.hpp"
 #include "bdctl/error.hpp"
+#include "bdctl/mss.hpp"
 #include "internal.hpp"
 
 namespace bdctl::check {

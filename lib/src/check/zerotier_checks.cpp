@@ -152,13 +152,15 @@ void route_check(const Settings& s, Sink& sink, const std::vector<zt::Network>& 
                   t, std::move(d)));
     return;
   }
-  std::string add_hint =
-      node.empty() ? fmt::format("this node has no {} address on the network: assign one in ZeroTier Central, then "
-                                 "add the managed route {} via it",
-                                 lan->addr.family == AF_INET6 ? "IPv6" : "IPv4", wide.to_string())
-                   : fmt::format("add in ZeroTier Central (Advanced, Managed Routes): destination {} via {}",
-                                 wide.to_string(), node);
-  d["suggested_route"] = node.empty() ? ordered_json(nullptr) : ordered_json{{"target", wide.to_string()}, {"via", node}};
+  std::string add_hint = node.empty()
+                             ? fmt::format(
+                                   "this node has no {} address on the network: assign one in ZeroTier Central, then "
+                                   "add the managed route {} via it",
+                                   lan->addr.family == AF_INET6 ? "IPv6" : "IPv4", wide.to_string())
+                             : fmt::format("add in ZeroTier Central (Advanced, Managed Routes): destination {} via {}",
+                                           wide.to_string(), node);
+  d["suggested_route"] =
+      node.empty() ? ordered_json(nullptr) : ordered_json{{"target", wide.to_string()}, {"via", node}};
   State best = State::critical;
   bool found = false;  // a route covering the LAN, whatever its state
   std::string summary = fmt::format("no managed route to {} via this node; {}", lan->to_string(), add_hint);

@@ -19,21 +19,54 @@ namespace {
 // Dotted paths; "*" is a name of the user's choosing (a board, a relay, a
 // target). A table is known when some key lies below it.
 constexpr auto kKeys = std::to_array<std::string_view>({
-    "site.subnet", "site.lan_interface", "site.zerotier_interface", "site.zerotier_network", "site.ranges.*",
+    "site.subnet",
+    "site.lan_interface",
+    "site.zerotier_interface",
+    "site.zerotier_network",
+    "site.ranges.*",
     "site.static.*",
     //
-    "route.family", "route.masquerade", "route.allow_lan_initiated",
+    "route.family",
+    "route.masquerade",
+    "route.allow_lan_initiated",
     //
-    "mss.mss", "mss.mtu", "mss.pppoe", "mss.pmtu", "mss.iface", "mss.family", "mss.local",
+    "mss.mss",
+    "mss.mtu",
+    "mss.pppoe",
+    "mss.pmtu",
+    "mss.iface",
+    "mss.family",
+    "mss.local",
     //
-    "check.timeout", "check.deadline", "check.targets.*",
+    "check.timeout",
+    "check.deadline",
+    "check.targets.*",
     //
-    "boards.*.driver", "boards.*.url", "boards.*.host", "boards.*.port", "boards.*.device", "boards.*.user",
-    "boards.*.password", "boards.*.password_file", "boards.*.chip", "boards.*.lines", "boards.*.active_low",
-    "boards.*.channels", "boards.*.timeout", "boards.*.spacing",
+    "boards.*.driver",
+    "boards.*.url",
+    "boards.*.host",
+    "boards.*.port",
+    "boards.*.device",
+    "boards.*.user",
+    "boards.*.password",
+    "boards.*.password_file",
+    "boards.*.chip",
+    "boards.*.lines",
+    "boards.*.active_low",
+    "boards.*.channels",
+    "boards.*.timeout",
+    "boards.*.spacing",
     //
-    "relays.*.board", "relays.*.channel", "relays.*.wiring", "relays.*.momentary", "relays.*.protected",
-    "relays.*.max_pulse", "relays.*.pulse", "relays.*.cooldown", "relays.*.max_per_hour", "relays.*.rest",
+    "relays.*.board",
+    "relays.*.channel",
+    "relays.*.wiring",
+    "relays.*.momentary",
+    "relays.*.protected",
+    "relays.*.max_pulse",
+    "relays.*.pulse",
+    "relays.*.cooldown",
+    "relays.*.max_per_hour",
+    "relays.*.rest",
 });
 
 // The segments of a pattern below `parent` (a pattern prefix, with '*').
@@ -41,8 +74,7 @@ std::vector<std::string_view> children(std::string_view parent) {
   std::vector<std::string_view> out;
   for (auto key : kKeys) {
     if (!parent.empty()) {
-      if (key.size() <= parent.size() || key.substr(0, parent.size()) != parent || key[parent.size()] != '.')
-        continue;
+      if (key.size() <= parent.size() || key.substr(0, parent.size()) != parent || key[parent.size()] != '.') continue;
       key.remove_prefix(parent.size() + 1);
     }
     auto seg = key.substr(0, key.find('.'));
@@ -95,8 +127,8 @@ void walk(const toml::table& t, const std::string& path, const std::string& patt
     if (auto* inner = node.as_table()) {
       walk(*inner, full, sub, file);
     } else {
-      throw InputError(fmt::format("{}:{}: key '{}': expected a table [{}]", file, node.source().begin.line, full,
-                                   full));
+      throw InputError(
+          fmt::format("{}:{}: key '{}': expected a table [{}]", file, node.source().begin.line, full, full));
     }
   }
 }

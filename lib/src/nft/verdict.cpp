@@ -47,9 +47,13 @@ std::optional<std::string> cmp_data(std::string_view e) {
 // reaches a word past the name is surely exact.
 Cond name_matches(const std::string& data, const std::string& ours) {
   std::string name = data.substr(0, data.find('\0'));
-  enum { prefix, exact, either } kind = name.size() == data.size()                 ? prefix
-                                        : data.size() / 4 > (name.size() + 3) / 4 ? exact
-                                                                                    : either;
+  enum {
+    prefix,
+    exact,
+    either
+  } kind = name.size() == data.size()                ? prefix
+           : data.size() / 4 > (name.size() + 3) / 4 ? exact
+                                                     : either;
   auto starts = [](const std::string& s, const std::string& p) { return s.compare(0, p.size(), p) == 0; };
   if (is_wildcard_ifname(ours)) {
     std::string ours_prefix = ours.substr(0, ours.size() - 1);
@@ -105,8 +109,8 @@ RuleMeaning meaning(std::string_view listing, const Flow& f) {
 }
 
 // Result of running a chain: accept, drop, unknown, or "" (fell off the end / return).
-std::string run(const std::map<std::string, std::vector<std::string>>& chains, const std::string& chain,
-                const Flow& f, int depth) {
+std::string run(const std::map<std::string, std::vector<std::string>>& chains, const std::string& chain, const Flow& f,
+                int depth) {
   if (depth > 16) return "unknown";
   auto it = chains.find(chain);
   if (it == chains.end()) return "unknown";

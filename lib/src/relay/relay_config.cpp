@@ -31,12 +31,12 @@ T need(const std::optional<T>& v, const Config& c, const std::string& key) {
 // the file itself must be private, as ssh insists for its keys.
 std::string read_password_file(const Config& c, const std::string& key, const std::string& path) {
   struct stat st {};
-  if (::stat(path.c_str(), &st) != 0)
-    throw InputError(fmt::format("{}: cannot read '{}'", c.where(key), path));
+  if (::stat(path.c_str(), &st) != 0) throw InputError(fmt::format("{}: cannot read '{}'", c.where(key), path));
   if (st.st_mode & (S_IRWXO | S_IWGRP))
-    throw InputError(fmt::format("{}: '{}' has mode {:04o}: a password file must not be readable or writable by "
-                                 "others (chmod 600 {})",
-                                 c.where(key), path, st.st_mode & 07777, path));
+    throw InputError(
+        fmt::format("{}: '{}' has mode {:04o}: a password file must not be readable or writable by "
+                    "others (chmod 600 {})",
+                    c.where(key), path, st.st_mode & 07777, path));
   auto text = read_file(path);
   if (!text) throw InputError(fmt::format("{}: cannot read '{}'", c.where(key), path));
   while (!text->empty() && (text->back() == '\n' || text->back() == '\r')) text->pop_back();

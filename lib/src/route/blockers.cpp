@@ -10,18 +10,17 @@ namespace bdctl::route {
 namespace {
 
 // iptables spells a prefix "zt+", nft "zt*".
-std::string ipt_name(const std::string& n) {
-  return is_wildcard_ifname(n) ? n.substr(0, n.size() - 1) + "+" : n;
-}
+std::string ipt_name(const std::string& n) { return is_wildcard_ifname(n) ? n.substr(0, n.size() - 1) + "+" : n; }
 
 std::string fix_for(const nft::ForeignChain& c, const Options& o) {
   bool iptables = (c.family == "ip" || c.family == "ip6") && c.table == "filter";
   if (iptables) {
     const char* tool = c.family == "ip" ? "iptables" : "ip6tables";
     std::string chain = c.table_chains.count("DOCKER-USER") ? "DOCKER-USER" : c.chain;
-    return fmt::format("{0} -I {1} -i {2} -o {3} -j ACCEPT; {0} -I {1} -i {3} -o {2} -m conntrack --ctstate "
-                       "RELATED,ESTABLISHED -j ACCEPT",
-                       tool, chain, ipt_name(o.zt_if), ipt_name(o.lan_if));
+    return fmt::format(
+        "{0} -I {1} -i {2} -o {3} -j ACCEPT; {0} -I {1} -i {3} -o {2} -m conntrack --ctstate "
+        "RELATED,ESTABLISHED -j ACCEPT",
+        tool, chain, ipt_name(o.zt_if), ipt_name(o.lan_if));
   }
   return fmt::format(
       "nft insert rule {0} {1} {2} iifname \"{3}\" oifname \"{4}\" accept; nft insert rule {0} {1} {2} iifname "

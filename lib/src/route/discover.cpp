@@ -34,9 +34,10 @@ Discovered discover(const DiscoverInput& in, Rtnl& rtnl) {
       // The service's portDeviceName can name a link that is gone (the
       // network left, the interface recreated under another name).
       if (!in.allow_missing && !is_wildcard_ifname(*api) && !rtnl.link(*api))
-        throw InputError(fmt::format("the ZeroTier service names interface '{}' for the network, but no such link "
-                                     "exists (use --zt, or --allow-missing if it appears later)",
-                                     *api));
+        throw InputError(
+            fmt::format("the ZeroTier service names interface '{}' for the network, but no such link "
+                        "exists (use --zt, or --allow-missing if it appears later)",
+                        *api));
       d.zt_if = *api;
       d.zt_source = "zerotier api";
     } else {

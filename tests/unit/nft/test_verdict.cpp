@@ -7,8 +7,10 @@
 using namespace bdctl::nft;
 
 namespace {
-const std::string kIifZt0 = "[ meta load iifname => reg 1 ] [ cmp eq reg 1 0x0030747a 0x00000000 0x00000000 0x00000000 ]";
-const std::string kOifEth0 = "[ meta load oifname => reg 1 ] [ cmp eq reg 1 0x30687465 0x00000000 0x00000000 0x00000000 ]";
+const std::string kIifZt0 =
+    "[ meta load iifname => reg 1 ] [ cmp eq reg 1 0x0030747a 0x00000000 0x00000000 0x00000000 ]";
+const std::string kOifEth0 =
+    "[ meta load oifname => reg 1 ] [ cmp eq reg 1 0x30687465 0x00000000 0x00000000 0x00000000 ]";
 // iptables-nft compares only the name and its NUL ("zt0\0", "eth0\0\0\0\0").
 const std::string kIptIifZt0 = "[ meta load iifname => reg 1 ] [ cmp eq reg 1 0x0030747a ]";
 const std::string kIptOifEth0 = "[ meta load oifname => reg 1 ] [ cmp eq reg 1 0x30687465 0x00000000 ]";
@@ -36,8 +38,10 @@ TEST_CASE("a drop policy with no rule for us drops", "[unit]") {
 }
 
 TEST_CASE("established-only accept lets answers through, not new connections", "[unit]") {
-  auto c = chain(true, {{"FORWARD", {"[ ct load state => reg 1 ] [ bitwise reg 1 = ( reg 1 & 0x00000006 ) ^ "
-                                      "0x00000000 ] [ cmp neq reg 1 0x00000000 ] " + kAccept}}});
+  auto c = chain(true, {{"FORWARD",
+                         {"[ ct load state => reg 1 ] [ bitwise reg 1 = ( reg 1 & 0x00000006 ) ^ "
+                          "0x00000000 ] [ cmp neq reg 1 0x00000000 ] " +
+                          kAccept}}});
   CHECK(fate(c, kNew) == Fate::drop);
   CHECK(fate(c, kAnswers) == Fate::accept);
 }
@@ -68,11 +72,13 @@ TEST_CASE("nft's full-width names and prefixes", "[unit]") {
 }
 
 TEST_CASE("what the listing cannot tell is unknown, never accepted", "[unit]") {
-  auto c = chain(true, {{"FORWARD", {"[ payload load 4b @ network header + 12 => reg 1 ] [ cmp eq reg 1 0x0014930a ] " +
-                                     kAccept}}});
+  auto c = chain(
+      true,
+      {{"FORWARD", {"[ payload load 4b @ network header + 12 => reg 1 ] [ cmp eq reg 1 0x0014930a ] " + kAccept}}});
   CHECK(fate(c, kNew) == Fate::unknown);
   // A drop whose condition is unreadable makes even an accepting policy unknown.
-  auto d = chain(false, {{"FORWARD", {"[ payload load 4b @ network header + 12 => reg 1 ] [ cmp eq reg 1 "
-                                      "0x0014930a ] [ immediate reg 0 drop ]"}}});
+  auto d = chain(false, {{"FORWARD",
+                          {"[ payload load 4b @ network header + 12 => reg 1 ] [ cmp eq reg 1 "
+                           "0x0014930a ] [ immediate reg 0 drop ]"}}});
   CHECK(fate(d, kNew) == Fate::unknown);
 }
