@@ -7,7 +7,8 @@ namespace bdctl::mss_tool {
 
 Runner setup_clear(CLI::App& sub) {
   auto check = std::make_shared<bool>(false);
-  sub.add_flag("--check", *check, "Let the kernel validate the change, then change nothing");
+  sub.add_flag("--dry-run,--check", *check,
+               "Let the kernel validate the change, then change nothing (--check: the old name)");
   return [check] {
     auto res = mss::clear(*check);
     cli::Outcome out;
@@ -15,7 +16,8 @@ Runner setup_clear(CLI::App& sub) {
     out.json["command"] = "clear";
     out.json["ok"] = true;
     out.json["changed"] = res.changed;
-    out.json["check"] = *check;
+    out.json["dry_run"] = *check;
+    out.json["check"] = *check;  // the old name of dry_run, kept for scripts
     out.json["removed"] = res.removed;
     out.json["table_removed"] = res.table_removed;
     if (res.removed.empty()) {

@@ -10,7 +10,8 @@ Runner setup_set(CLI::App& sub) {
   auto check = std::make_shared<bool>(false);
   auto if_configured = std::make_shared<bool>(false);
   add_mode_options(sub, *args);
-  sub.add_flag("--check", *check, "Let the kernel validate the change, then change nothing");
+  sub.add_flag("--dry-run,--check", *check,
+               "Let the kernel validate the change, then change nothing (--check: the old name)");
   sub.add_flag("--if-configured", *if_configured,
                "Without mode flags and without [mss] in the config, change nothing and exit 0 (the boot unit)");
   return [args, check, if_configured]() -> cli::Outcome {
@@ -36,7 +37,8 @@ Runner setup_set(CLI::App& sub) {
     out.json["changed"] = res.changed;
     out.json["configured"] = true;
     out.json["source"] = resolved->source;
-    out.json["check"] = *check;
+    out.json["dry_run"] = *check;
+    out.json["check"] = *check;  // the old name of dry_run, kept for scripts
     out.json["operations"] = res.operations;
     out.json["options"] = options_json(o);
     out.json["clamps"] = clamps_json(o);
