@@ -271,10 +271,12 @@ void drops_check(Sink& sink, const Interfaces& ifs) {
   ordered_json blocking = ordered_json::array();
   for (const auto& b : found) blocking.push_back({{"chain", b.chain}, {"certain", b.certain}, {"fix", b.fix}});
   if (!found.empty()) {
-    std::vector<std::string> lines;
-    for (const auto& b : found) lines.push_back(b.text);
-    sink.add(make("forwarding.drops", State::critical, fmt::format("{}", fmt::join(lines, "; ")), t,
-                  {{"chains", list}, {"blockers", blocking}}));
+    std::string lines;
+    for (const auto& b : found) {
+      if (!lines.empty()) lines += "; ";
+      lines += b.text;
+    }
+    sink.add(make("forwarding.drops", State::critical, lines, t, {{"chains", list}, {"blockers", blocking}}));
   } else if (drops.empty()) {
     sink.add(make("forwarding.drops", State::ok,
                   fmt::format("no foreign forward chain with a drop policy ({} other forward chain(s))", list.size()),
