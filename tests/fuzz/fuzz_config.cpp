@@ -1,7 +1,8 @@
 // bdctl.toml as every tool reads it: toml++ parse, then the typed look-ups and
-// the [boards]/[relays] and [check] interpretation on top of it.
+// the key schema, and the [boards]/[relays], [mss] and [check] interpretation on top of it.
 #include "bdctl/check.hpp"
 #include "bdctl/config.hpp"
+#include "bdctl/mss.hpp"
 #include "bdctl/relay_config.hpp"
 #include "fuzz.hpp"
 
@@ -18,6 +19,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       fuzz::refused_ok([&] { (void)cfg.table_keys(key); });
       (void)cfg.where(key);
     }
+    fuzz::refused_ok([&] { cfg.check_keys(); });
+    fuzz::refused_ok([&] { (void)bdctl::mss::options_from_config(cfg); });
     fuzz::refused_ok([&] { (void)bdctl::relay::RelayConfig::from(cfg); });
     fuzz::refused_ok([&] {
       bdctl::check::Settings s;
