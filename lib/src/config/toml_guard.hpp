@@ -24,7 +24,8 @@ struct Refusal {
 // string (`2"é"`). So, before toml++ sees the text: non-ASCII outside strings
 // and comments is refused (TOML 1.0 allows it nowhere else), and those
 // characters inside strings too (a basic string can spell them \u00E9).
-// Comments may hold anything.
+// Comments may hold anything. ASCII control characters (but tab and line
+// ends) are refused outside strings: toml++ asserts on some in a table header.
 std::optional<Refusal> refuse_for_toml(std::string_view text);
 
 }  // namespace bdctl::config_detail

@@ -121,3 +121,18 @@ TEST_CASE("input toml++ 3.3.0 mishandles is refused before it sees it", "[unit]"
     }
   }
 }
+
+// toml++ 3.3.0 asserts (TOML_ASSERT_ASSUME: undefined behaviour in a release
+// build) on these malformed lines, found by fuzz_config; the guard refuses them.
+TEST_CASE("table headers without a key, control characters and a date's bare T are refused", "[unit]") {
+  for (const char* bad : {"[= \"1\"]\n", "[\n", "[a.]\n", "[[\x16t]]\n", "a = 1\x01\n", "d = 1979-05-27T?\n"}) {
+    INFO(bad);
+    CHECK_THROWS_AS(Config::parse(bad, "t.toml"), InputError);
+  }
+  CHECK_THROWS_WITH(Config::parse("\n[= 1]\n", "t.toml"), "t.toml:2:1: a table header must name a key");
+  for (const char* ok : {"[a]\nb = 1\n", "[[a]]\nb = 1\n", "[ \"a.b\" . c ]\n", "x = [\n  [1, 2],\n]\n",
+                         "d = 1979-05-27T07:32:00Z\n", "d = 1979-05-27\n", "s = \"\x7e\"\n"}) {
+    INFO(ok);
+    CHECK_NOTHROW(Config::parse(ok, "t.toml"));
+  }
+}
