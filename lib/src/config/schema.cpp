@@ -115,14 +115,15 @@ void walk(const toml::table& t, const std::string& path, const std::string& patt
   auto known = children(pattern);
   for (const auto& [k, node] : t) {
     std::string name(k.str());
-    std::string full = path.empty() ? name : path + "." + name;
+    std::string full = path.empty() ? name : fmt::format("{}.{}", path, name);
     bool named = std::find(known.begin(), known.end(), name) != known.end();
     bool wild = std::find(known.begin(), known.end(), "*") != known.end();
     if (!named && !wild) {
       throw InputError(fmt::format("{}:{}: unknown {} {}{}", file, node.source().begin.line,
                                    node.is_table() ? "table" : "key", full, suggestion(name, known)));
     }
-    std::string sub = pattern.empty() ? (named ? name : "*") : pattern + "." + (named ? name : "*");
+    std::string leaf = named ? name : "*";
+    std::string sub = pattern.empty() ? leaf : fmt::format("{}.{}", pattern, leaf);
     if (is_leaf(sub)) continue;  // its type is checked where it is read
     if (auto* inner = node.as_table()) {
       walk(*inner, full, sub, file);
