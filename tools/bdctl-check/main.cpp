@@ -55,11 +55,11 @@ int main(int argc, char** argv) {
         if (zt_home) s.zt.home = *zt_home;
         if (zt_port) s.zt.port = *zt_port;
         if (zt_token) s.zt.token_file = *zt_token;
-        if (network) s.network_id = zerotier::validate_network_id(*network);
+        if (network) s.site.network = site::Sourced<std::string>{zerotier::validate_network_id(*network), "--network"};
         for (const auto& t : targets) s.targets.push_back(check::parse_target(t));
-        if (lan_if) s.lan_if = *lan_if;
-        if (zt_if) s.zt_if = *zt_if;
-        if (lan_subnet) s.lan_subnet = parse_prefix(*lan_subnet);
+        if (lan_if) s.site.lan_if = site::Sourced<std::string>{*lan_if, "--lan"};
+        if (zt_if) s.site.zt_if = site::Sourced<std::string>{*zt_if, "--zt"};
+        if (lan_subnet) s.site.lan_subnet = site::Sourced<Prefix>{parse_prefix(*lan_subnet), "--lan-subnet"};
         s.only = only;
         s.skip = skip;
         auto cfg = Config::load(config_path);

@@ -6,7 +6,8 @@
 #include "bdctl/error.hpp"
 #include "bdctl/ipaddr.hpp"
 #include "bdctl/rtnl.hpp"
-#include "zt_lookup.hpp"
+#include "bdctl/site.hpp"
+#include "bdctl/zerotier.hpp"
 
 namespace bdctl::tool {
 
@@ -33,23 +34,27 @@ void add_route_flags(CLI::App& cmd, RouteFlags& f) {
   cli::add_output_flags(cmd, f.out);
 }
 
+namespace {
+site::Given given_flags(const RouteFlags& f) {
+  site::Given g;
+  if (f.zt) g.zt_if = site::Sourced<std::string>{*f.zt, "--zt"};
+  if (f.lan) g.lan_if = site::Sourced<std::string>{*f.lan, "--lan"};
+  if (f.lan_subnet) g.lan_subnet = site::Sourced<Prefix>{parse_prefix(*f.lan_subnet), "--lan-subnet"};
+  if (f.network) g.network = site::Sourced<std::string>{zerotier::validate_network_id(*f.network), "--network"};
+  return g;
+}
+}  // namespace
+
 ResolvedRoute resolve(const RouteFlags& f, bool prefer_applied, Rtnl& rtnl) {
   Config cfg = Config::load(f.config);
-  auto pick = [&](const std::optional<std::string>& flag, const char* key) {
-    return flag ? flag : cfg.get_string(key);
-  };
-  auto zt = pick(f.zt, "site.zerotier_interface");
-  auto lan = pick(f.lan, "site.lan_interface");
-  auto subnet_text = pick(f.lan_subnet, "site.subnet");
-  auto family = pick(f.family, "route.family").value_or("both");
-  if (family != "ipv4" && family != "ipv6" && family != "both")
-    throw InputError(fmt::format("{}: family '{}' is not ipv4, ipv6 or both", cfg.where("route.family"), family));
+  const auto file = route::file_settings(cfg);
+  const auto family = f.family.value_or(file.family);
+  const bool file_masquerade = file.masquerade;
+  const bool file_lan_initiated = file.allow_lan_initiated;
+  const std::string& file_family = file.family;
 
   ResolvedRoute r;
   r.warnings = cfg.warnings();
-  const bool file_masquerade = cfg.get_bool("route.masquerade").value_or(true);
-  const bool file_lan_initiated = cfg.get_bool("route.allow_lan_initiated").value_or(false);
-  const std::string file_family = cfg.get_string("route.family").value_or("both");
   r.options.masquerade = !f.no_masquerade && file_masquerade;
   r.options.allow_lan_initiated = f.allow_lan_initiated || file_lan_initiated;
   r.options.ipv4 = family != "ipv6";
@@ -66,29 +71,31 @@ ResolvedRoute resolve(const RouteFlags& f, bool prefer_applied, Rtnl& rtnl) {
         "these options differ from {}; boot applies the file. To keep them, put there:\n{}", cfg.path(), lines));
   }
 
+  auto given = site::with_config(given_flags(f), cfg);
+  const bool named = given.zt_if || given.lan_if || given.lan_subnet;
+  site::ObserveOptions oo;
+  oo.zt.home = f.zt_home;
+  oo.zt.port = f.zt_port;
+  oo.zt.token_file = f.zt_token_file;
+  // The service is asked whenever it can tell something: an interface, the
+  // LAN behind its managed routes, or (status) whether the record is stale.
+  oo.ask_zerotier = prefer_applied || !given.zt_if || !(given.lan_if || given.lan_subnet);
+  auto observed = site::observe(given, oo, rtnl);
+  r.site = site::resolve(given, observed);
+
   // status/show without interface flags describe what up installed.
-  if (prefer_applied && !zt && !lan && !subnet_text) {
+  if (prefer_applied && !named) {
     if (auto applied = route::applied_options()) {
       r.options = *applied;
       r.zt_source = r.lan_source = "last up";
       return r;
     }
   }
-
-  route::DiscoverInput in;
-  in.zt_if = zt;
-  in.lan_if = lan;
-  if (subnet_text) in.lan_subnet = parse_prefix(*subnet_text);
-  in.allow_missing = f.allow_missing;
-  if (!zt) {
-    ZtLookup lookup{f.zt_home, f.zt_port, f.zt_token_file, pick(f.network, "site.zerotier_network")};
-    in.zerotier_device = [lookup] { return zerotier_device(lookup); };
-  }
-  auto d = route::discover(in, rtnl);
+  auto d = route::interfaces(given, observed, r.site, f.allow_missing);
   r.options.zt_if = d.zt_if;
   r.options.lan_if = d.lan_if;
-  r.zt_source = zt && !f.zt ? "config site.zerotier_interface" : d.zt_source;
-  r.lan_source = lan && !f.lan ? "config site.lan_interface" : d.lan_source;
+  r.zt_source = d.zt_source;
+  r.lan_source = d.lan_source;
   return r;
 }
 

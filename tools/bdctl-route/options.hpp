@@ -6,6 +6,7 @@
 
 #include "bdctl/route.hpp"
 #include "bdctl/rtnl.hpp"
+#include "bdctl/site.hpp"
 #include "cli.hpp"
 
 namespace bdctl::tool {
@@ -25,6 +26,7 @@ struct ResolvedRoute {
   route::Options options;
   std::string zt_source, lan_source;
   std::vector<std::string> warnings;  // for stderr: the file's, and flags that differ from it
+  site::Site site;                    // the whole resolution, with sources (status shows it)
 };
 
 // Flags first, then the config file, then (for status/show) what the last up

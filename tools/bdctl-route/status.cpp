@@ -39,6 +39,7 @@ nlohmann::ordered_json to_json(const route::Status& s) {
   j["interfaces"] = ifs;
   j["warnings"] = s.warnings;
   j["blockers"] = blockers_json(s.blockers);
+  j["conflicts"] = s.conflicts;
   return j;
 }
 
@@ -64,8 +65,16 @@ std::string text(const ResolvedRoute& r, const route::Status& s) {
                      i.exists ? fmt::format("{}, mtu {}{}{}", i.operstate, i.mtu, i.addresses.empty() ? "" : ", ",
                                             fmt::join(i.addresses, " "))
                               : "absent");
+  for (const auto& c : s.conflicts) t += fmt::format("  [FAIL] site: {}: run bdctl-route up\n", c);
   for (const auto& w : s.warnings) t += fmt::format("  warning: {}\n", w);
   t += blockers_text(s.blockers);
+  t += "site:\n";
+  std::string d = site::describe(r.site);
+  for (std::size_t at = 0; at < d.size();) {
+    auto nl = d.find('\n', at);
+    t += "  " + d.substr(at, nl - at + 1);
+    at = nl + 1;
+  }
   return t;
 }
 
@@ -78,11 +87,13 @@ Handler setup_status(CLI::App& sub) {
     Rtnl rtnl;
     auto r = resolve(*f, true, rtnl);
     auto s = route::status(r.options, rtnl);
+    s.conflicts = r.site.conflicts;
     cli::Outcome o;
     o.json = cli::document();
     o.json["command"] = "status";
     put_options(o.json, r);
     o.json.update(to_json(s));
+    site::to_json(o.json["site"], r.site);
     o.text = text(r, s);
     cli::render(o, f->out);
     return s.ok() ? 0 : 1;

@@ -7,6 +7,7 @@
 // changes the system.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,6 +18,7 @@
 
 #include "bdctl/duration.hpp"
 #include "bdctl/ipaddr.hpp"
+#include "bdctl/site.hpp"
 #include "bdctl/zerotier.hpp"
 
 namespace bdctl {
@@ -73,13 +75,13 @@ Range parse_range(const std::string& name, std::string_view text);
 
 struct Settings {
   zerotier::ClientOptions zt;
-  std::optional<std::string> network_id;  // check only this network
-  Millis timeout{1000};                   // per check
-  Millis deadline{10000};                 // whole run
+  Millis timeout{1000};    // per check
+  Millis deadline{10000};  // whole run
   std::vector<Target> targets;
-  std::optional<Prefix> lan_subnet;                          // else the LAN interface's IPv4 network
-  std::optional<std::string> lan_if;                         // else the default route's interface
-  std::optional<std::string> zt_if;                          // else the networks' portDeviceName, else zt* links
+  // What the flags and the config say about the site; the rest is resolved
+  // by run() (bdctl/site.hpp) and shared by every group.
+  site::Given site;
+  std::shared_ptr<const site::Site> resolved;                // set by run() unless given
   std::vector<Range> pools;                                  // DHCP pools and ranges that must not overlap
   std::vector<std::pair<std::string, IpAddr>> static_hosts;  // must sit outside the pools
   std::vector<std::string> only, skip;                       // check names or groups

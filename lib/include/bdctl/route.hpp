@@ -1,7 +1,6 @@
 // bdctl-route's library side: the ruleset that routes between the ZeroTier
 // interface and the site LAN, forwarding sysctls, and their inspection.
 #pragma once
-#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -10,8 +9,14 @@
 #include "bdctl/nft.hpp"
 
 namespace bdctl {
+class Config;
 class Rtnl;
-}
+}  // namespace bdctl
+namespace bdctl::site {
+struct Given;
+struct Observed;
+struct Site;
+}  // namespace bdctl::site
 
 namespace bdctl::route {
 
@@ -28,6 +33,15 @@ struct Options {
   bool ipv6 = true;
 };
 
+// [route] as written (defaults where absent); InputError naming file:line
+// for a value of the wrong type or an unknown family.
+struct FileSettings {
+  std::string family = "both";  // ipv4, ipv6, both
+  bool masquerade = true;
+  bool allow_lan_initiated = false;
+};
+FileSettings file_settings(const Config& cfg);
+
 // The chains bdctl-route owns, fully determined by the options.
 std::vector<nft::DesiredChain> desired_chains(const Options& o);
 // Global forwarding keys the options need ("net.ipv4.ip_forward", ...).
@@ -35,23 +49,15 @@ std::vector<std::string> forwarding_keys(const Options& o);
 
 // ---- interface discovery -------------------------------------------------
 
-struct DiscoverInput {
-  std::optional<std::string> zt_if;   // --zt
-  std::optional<std::string> lan_if;  // --lan
-  std::optional<Prefix> lan_subnet;   // --lan-subnet: the LAN is the interface routing it
-  // Asks the ZeroTier service for its interface (portDeviceName); nullopt when
-  // the service cannot be asked. May throw to report a definite answer (e.g.
-  // several networks joined). Empty function: do not ask.
-  std::function<std::optional<std::string>()> zerotier_device;
-  bool allow_missing = false;  // accept interfaces that do not exist yet (boot units)
-};
-
 struct Discovered {
-  std::string zt_if, zt_source;    // source: "--zt", "zerotier api", "only zt* link"
-  std::string lan_if, lan_source;  // "--lan", "route to 192.168.1.0/24", "default route"
+  std::string zt_if, zt_source;    // source: "--zt", "config FILE:LINE", "zerotier api", "last up", "only zt* link"
+  std::string lan_if, lan_source;  // "--lan", "route to 192.168.1.0/24", "managed route ...", "default route"
 };
 
-Discovered discover(const DiscoverInput& in, Rtnl& rtnl);
+// The interfaces to route, from the resolved site (bdctl/site.hpp).
+// InputError naming why one is unknown, or names no link (unless
+// allow_missing: boot units run before the links exist).
+Discovered interfaces(const site::Given& g, const site::Observed& o, const site::Site& s, bool allow_missing);
 
 // ---- up / down ---------------------------------------------------------
 
@@ -133,10 +139,13 @@ struct Status {
   std::vector<InterfaceState> interfaces;
   std::vector<std::string> warnings;  // things that may defeat the rules
   std::vector<Blocker> blockers;      // things that do
+  // The site is not what the rules were made for (site::Site::conflicts),
+  // filled by the caller that resolved the site.
+  std::vector<std::string> conflicts;
   bool rules_ok() const;
   bool forwarding_ok() const;
   bool interfaces_ok() const;  // each interface (or one link matching zt*) exists
-  bool ok() const { return rules_ok() && forwarding_ok() && interfaces_ok() && blockers.empty(); }
+  bool ok() const { return rules_ok() && forwarding_ok() && interfaces_ok() && blockers.empty() && conflicts.empty(); }
 };
 
 Status status(const Options& o, Rtnl& rtnl);

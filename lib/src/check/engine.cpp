@@ -111,8 +111,17 @@ Report run(const Settings& s) {
     } catch (const std::exception&) {
     }
   }
-  // Groups get a copy of the settings: an abandoned thread must not outlive them.
-  auto settings = std::make_shared<const Settings>(s);
+  // Groups get a copy of the settings: an abandoned thread must not outlive
+  // them. The site is resolved once, here, so that every group judges the same one.
+  Settings copy = s;
+  if (!copy.resolved && (runs("zerotier") || runs("forwarding") || runs("plan"))) {
+    try {
+      copy.resolved = std::make_shared<const site::Site>(resolve_site(copy));
+    } catch (const std::exception&) {
+      // No rtnetlink: each group resolves what it can and says what it could not.
+    }
+  }
+  auto settings = std::make_shared<const Settings>(std::move(copy));
   std::vector<std::thread> threads;
   for (const auto& entry : groups) {
     // Named references, not a structured binding: clang 14 cannot capture those in a lambda.

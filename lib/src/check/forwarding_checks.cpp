@@ -186,6 +186,7 @@ void rules_check(Sink& sink, const Interfaces& ifs) {
   }
   Rtnl rt;
   auto st = route::status(o, rt);
+  if (applied && ifs.site) st.conflicts = ifs.site->conflicts;
   ordered_json drift = ordered_json::array();
   for (const auto& d : st.rules)
     if (!d.empty())
@@ -195,7 +196,18 @@ void rules_check(Sink& sink, const Interfaces& ifs) {
                        {"extra_rules", d.extra_rules}});
   ordered_json d{
       {"zt_interface", o.zt_if}, {"lan_interface", o.lan_if}, {"applied", applied.has_value()}, {"drift", drift}};
-  if (st.rules_ok())
+  if (ifs.site) site::to_json(d["site"], *ifs.site);
+  // Rules that match what was applied are not enough: they must be for the
+  // interfaces the site has now (the network moved, the link was recreated).
+  std::vector<std::string> stale = st.conflicts;
+  for (const auto& i : st.interfaces)
+    if (!i.exists) stale.push_back(fmt::format("the {} interface {} does not exist", i.role, i.name));
+  if (st.rules_ok() && !stale.empty())
+    sink.add(make("forwarding.rules", State::critical,
+                  fmt::format("bdctl-route rules are for {} <-> {}, but {}: run bdctl-route up", o.zt_if, o.lan_if,
+                              fmt::join(stale, "; ")),
+                  t, std::move(d)));
+  else if (st.rules_ok())
     sink.add(make("forwarding.rules", State::ok,
                   fmt::format("bdctl-route rules present for {} <-> {}", o.zt_if, o.lan_if), t, std::move(d)));
   else

@@ -59,9 +59,12 @@ std::vector<ArpReply> arp_probe(const std::string& ifname, const IpAddr& target,
 // Interfaces the checks look at, found the same way by every group.
 struct Interfaces {
   std::string lan;              // "" if none found
-  std::string lan_source;       // "config", "route to SUBNET", "default route"
-  std::vector<std::string> zt;  // configured, or every zt* link
+  std::string lan_source;       // the site model's source ("--lan", "route to SUBNET", "default route", ...)
+  std::vector<std::string> zt;  // the site's, or every zt* link when it names none
+  std::shared_ptr<const site::Site> site;
 };
 Interfaces find_interfaces(const Settings& s);
+// The site for these settings (flags and config, then the system and the service).
+site::Site resolve_site(const Settings& s);
 
 }  // namespace bdctl::check::detail

@@ -80,11 +80,11 @@ void ranges_check(const Settings& s, Sink& sink) {
         problems.push_back(fmt::format("static host {} ({}) is inside {} ({})", n, a.to_string(), r.name, r.text));
         st = State::critical;
       }
-  if (s.lan_subnet) {
+  if (s.site.lan_subnet) {
+    const Prefix& subnet = s.site.lan_subnet->value;
     for (const auto& r : s.pools)
-      if (!s.lan_subnet->contains(r.first) || !s.lan_subnet->contains(r.last)) {
-        problems.push_back(
-            fmt::format("{} ({}) is not inside the site subnet {}", r.name, r.text, s.lan_subnet->to_string()));
+      if (!subnet.contains(r.first) || !subnet.contains(r.last)) {
+        problems.push_back(fmt::format("{} ({}) is not inside the site subnet {}", r.name, r.text, subnet.to_string()));
         st = worse(st, State::warning);
       }
   }

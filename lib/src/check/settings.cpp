@@ -122,15 +122,7 @@ void apply_config(const Config& cfg, Settings& s) {
       throw InputError(fmt::format("{}: {}", cfg.where(key), e.what()));
     }
   };
-  if (!s.lan_subnet)
-    if (auto v = cfg.get_string("site.subnet")) wrap("site.subnet", [&] { s.lan_subnet = parse_prefix(*v); });
-  if (!s.lan_if)
-    if (auto v = cfg.get_string("site.lan_interface")) s.lan_if = *v;
-  if (!s.zt_if)
-    if (auto v = cfg.get_string("site.zerotier_interface")) s.zt_if = *v;
-  if (!s.network_id)
-    if (auto v = cfg.get_string("site.zerotier_network"))
-      wrap("site.zerotier_network", [&] { s.network_id = zerotier::validate_network_id(*v); });
+  s.site = site::with_config(s.site, cfg);
   for (const auto& name : [&] {
          std::vector<std::string> keys;
          if (auto* t = cfg.root().at_path("site.ranges").as_table())

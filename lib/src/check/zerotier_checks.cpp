@@ -27,17 +27,16 @@ State failure_state(zt::Failure f) {
 
 std::string ip_of(const std::string& addr_slash) { return addr_slash.substr(0, addr_slash.find('/')); }
 
-// The LAN to be reached through this node: configured, else the network of the
-// LAN interface's first IPv4 address.
-std::optional<Prefix> lan_subnet(const Settings& s, Rtnl& rt) {
-  if (s.lan_subnet) return s.lan_subnet->network();
+// The LAN to be reached through this node, from the site model: the given
+// subnet, else the network of the LAN interface's IPv4 address, else its IPv6 one.
+std::optional<site::Sourced<Prefix>> lan_subnet(const Settings& s) {
   auto ifs = find_interfaces(s);
-  if (ifs.lan.empty()) return std::nullopt;
-  auto l = rt.link(ifs.lan);
-  if (!l) return std::nullopt;
-  for (const auto& a : rt.addresses(AF_INET))
-    if (a.ifindex == l->index) return a.prefix.network();
-  return std::nullopt;
+  const auto& ps = ifs.site->lan_prefixes;
+  if (ps.empty()) return std::nullopt;
+  if (s.site.lan_subnet) return ps.front();
+  for (const auto& p : ps)
+    if (p.value.addr.family == AF_INET) return p;
+  return ps.front();
 }
 
 ordered_json network_json(const zt::Network& n) {
@@ -58,8 +57,8 @@ void network_check(const Settings& s, Sink& sink, const std::vector<zt::Network>
   State st = State::ok;
   std::vector<std::string> parts;
   if (nets.empty()) {
-    std::string what = s.network_id ? fmt::format("network {} is not joined", *s.network_id)
-                                    : std::string("no ZeroTier network is joined");
+    std::string what = s.site.network ? fmt::format("network {} is not joined", s.site.network->value)
+                                      : std::string("no ZeroTier network is joined");
     sink.add(make(
         "zerotier.network", State::critical, what, t,
         {{"networks", list}, {"hint", "zerotier-cli join NETWORK_ID, then authorise the node in ZeroTier Central"}}));
@@ -121,16 +120,17 @@ void network_check(const Settings& s, Sink& sink, const std::vector<zt::Network>
   sink.add(make("zerotier.network", st, summary, t, {{"networks", list}}));
 }
 
-void route_check(const Settings& s, Sink& sink, const std::vector<zt::Network>& nets, Rtnl& rt) {
+void route_check(const Settings& s, Sink& sink, const std::vector<zt::Network>& nets) {
   Timer t;
-  auto lan = lan_subnet(s, rt);
-  if (!lan) {
+  auto subnet = lan_subnet(s);
+  if (!subnet) {
     sink.add(make("zerotier.route", State::unknown,
                   "LAN subnet unknown: set site.subnet in bdctl.toml or give the LAN interface an address", t));
     return;
   }
+  const Prefix* lan = &subnet->value;
   Prefix wide = lan->widened(1);
-  ordered_json d{{"lan_subnet", lan->to_string()}};
+  ordered_json d{{"lan_subnet", lan->to_string()}, {"lan_subnet_source", subnet->source}};
   std::vector<std::string> mine;
   std::string node;  // this node's address of the LAN's family: an IPv4 route goes via IPv4
   bool configured = false;
@@ -322,13 +322,13 @@ void zerotier_group(const Settings& s, Sink& sink) {
   std::vector<zt::Network> nets;
   try {
     Timer tn;
-    if (s.network_id) {
-      if (auto n = c->network(*s.network_id)) nets.push_back(*n);
+    if (s.site.network) {
+      if (auto n = c->network(s.site.network->value)) nets.push_back(*n);
     } else {
       nets = c->networks();
     }
     network_check(s, sink, nets, rt);
-    route_check(s, sink, nets, rt);
+    route_check(s, sink, nets);
   } catch (const zt::ApiError& e) {
     sink.add(make("zerotier.network", failure_state(e.failure()), e.what(), t));
     sink.add(make("zerotier.route", State::unknown, "networks unknown (see zerotier.network)", t));

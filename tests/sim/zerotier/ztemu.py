@@ -20,6 +20,8 @@ States (--state, or the first word of --control FILE, re-read per request):
   two-networks   online, two networks joined (requesting + OK)
   wrong-token    every request answered 401 {} (the token in the file is not the daemon's)
   slow           as ok-route, each answer delayed by --delay seconds
+  moved          online, the network left and another joined (8056c2e21c000002 on ztmoved0,
+                 10.147.30.54/24, with the LAN route via it): the site moved networks
 """
 import argparse
 import json
@@ -33,7 +35,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_FIXTURES = os.path.join(HERE, "fixtures")  # copied from shared/fixtures/zerotier
 STATES = ["offline", "tunneled", "requesting", "access-denied", "ok-noroute", "ok-route",
-          "ok-hostbits", "no-network", "two-networks", "wrong-token", "slow", "ok-noroute-v6"]
+          "ok-hostbits", "no-network", "two-networks", "wrong-token", "slow", "ok-noroute-v6", "moved"]
 
 
 class Fixtures:
@@ -94,6 +96,15 @@ def build(fx, state, lan_route, bad_route):
         nets = [with_route(bad_route)]
     elif state == "two-networks":
         nets = [fx.json("network-get-requesting"), ok_net]
+    elif state == "moved":
+        # What `zerotier-cli leave` of the old network and `join` of a new one
+        # leave behind: another ID, another interface name, another subnet.
+        n = json.loads(json.dumps(ok_net))
+        n.update({"id": "8056c2e21c000002", "nwid": "8056c2e21c000002", "portDeviceName": "ztmoved0",
+                  "assignedAddresses": ["10.147.30.54/24"],
+                  "routes": [{"flags": 0, "metric": 0, "target": "10.147.30.0/24", "via": None},
+                             {"flags": 0, "metric": 0, "target": lan_route, "via": "10.147.30.54"}]})
+        nets, net_fixture = [n], "nodeB-network-ok"
     if state == "tunneled":
         s = json.loads(online[1])
         s["tcpFallbackActive"] = True

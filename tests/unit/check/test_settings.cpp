@@ -72,11 +72,12 @@ rigrunner = "icmp:192.168.1.199"
 )",
                            "test.toml");
   Settings s;
-  s.lan_if = "br0";
+  s.site.lan_if = site::Sourced<std::string>{"br0", "--lan"};
   s.targets.push_back(parse_target("pi=127.0.0.1:2222"));
   apply_config(cfg, s);
-  CHECK(s.lan_if == std::optional<std::string>("br0"));
-  CHECK(s.lan_subnet->to_string() == "192.168.1.0/24");
+  CHECK(s.site.lan_if->value == "br0");
+  CHECK(s.site.lan_subnet->value.to_string() == "192.168.1.0/24");
+  CHECK(s.site.lan_subnet->source == "config test.toml:3");
   CHECK(s.timeout == Millis(750));
   CHECK(s.deadline == Millis(5000));
   REQUIRE(s.pools.size() == 2);
