@@ -13,6 +13,7 @@ namespace {
 const std::vector<std::pair<std::string, std::string>>& known() {
   static const std::vector<std::pair<std::string, std::string>> tools = {
       {"check", "Check that the backdoor works (text, JSON, Nagios, Prometheus)"},
+      {"config", "Validate bdctl.toml; show the site the tools resolve from it"},
       {"mss", "Clamp the TCP MSS of forwarded connections; probe the path MTU"},
       {"relay", "Reset equipment through relays and power rails, safely"},
       {"route", "Route between the ZeroTier network and the site LAN"},

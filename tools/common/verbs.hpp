@@ -1,0 +1,32 @@
+// One verb table type for every tool, as wg.c's subcommands[]: the table
+// drives parsing, --help, the verb list in usage errors and -V/--version.
+#pragma once
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "cli.hpp"
+
+namespace bdctl::cli {
+
+// A verb's setup adds its options to `sub` and returns what runs it. Only the
+// verb named on the command line is set up (start-up time: see verb_arg).
+using Runner = std::function<Outcome()>;
+struct Verb {
+  const char* name;
+  const char* help;
+  std::function<Runner(CLI::App&)> setup;
+};
+
+struct Tool {
+  const char* name;    // "bdctl-config"
+  const char* about;   // the first lines of --help
+  const char* footer;  // examples, exit status, the man page
+};
+
+// Parses argv against the table, runs the named verb and renders its outcome;
+// --json/--text/--pretty are accepted before or after the verb. Returns the exit code.
+int run_verbs(const Tool& tool, const std::vector<Verb>& verbs, int argc, char** argv, ExitCodes codes = {});
+
+}  // namespace bdctl::cli
