@@ -126,7 +126,7 @@ has "check: --only offers groups and lan.<target> checks from the config" "zerot
 # bdctl, the front command: verbs, then each tool's own completion, loaded
 # through bash-completion's loader (as installed) ...
 ln -s "$comp"/bdctl-* "$T_TMP/user/completions/"
-exactly "bdctl: verbs and help" "check help mss relay route" bdctl "bdctl "
+exactly "bdctl: verbs and help" "check config help mss relay route" bdctl "bdctl "
 exactly "bdctl: verbs by prefix" "relay route" bdctl "bdctl r"
 exactly "bdctl: its options" "--help --version" bdctl "bdctl --"
 exactly "bdctl help: verbs" "relay route" bdctl "bdctl help r"

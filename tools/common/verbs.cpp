@@ -10,12 +10,10 @@ int run_verbs(const Tool& tool, const std::vector<Verb>& verbs, int argc, char**
   if (tool.footer) app.footer(tool.footer);
   OutputOptions out;
   add_output_flags(app, out);
-  std::vector<std::string_view> names;
-  for (const auto& v : verbs) names.emplace_back(v.name);
-  std::string_view wanted;
+  std::string_view wanted;  // the verb named: only its options are built
   for (int i = 1; i < argc && wanted.empty(); ++i)
-    for (auto n : names)
-      if (n == argv[i]) wanted = n;
+    for (const auto& v : verbs)
+      if (std::string_view(v.name) == argv[i]) wanted = v.name;
   std::map<CLI::App*, Runner> runners;
   for (const auto& v : verbs) {
     auto* sub = app.add_subcommand(v.name, v.help);

@@ -78,6 +78,7 @@ void resolve_network(Site& s, const Given& g, const Observed& o) {
     s.network = Sourced<std::string>{nets.front().id, "zerotier api (the only joined network)"};
   } else if (nets.size() > 1) {
     std::vector<std::string> ids;
+    ids.reserve(nets.size());
     for (const auto& n : nets) ids.push_back(n.id);
     s.notes.push_back(
         fmt::format("several ZeroTier networks are joined ({}): set site.zerotier_network", fmt::join(ids, ", ")));
