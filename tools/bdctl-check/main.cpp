@@ -25,6 +25,8 @@ int main(int argc, char** argv) {
   cli::OutputOptions out;
   cli::add_output_flags(app, out);
   std::optional<std::string> config_path, zt_home, zt_token, network, lan_if, zt_if, lan_subnet, output_file;
+  std::optional<std::string> report_file, from_file;
+  std::string max_age = "3m";
   std::optional<int> zt_port;
   std::vector<std::string> targets, only, skip;
   std::string timeout, deadline, format;
@@ -47,10 +49,21 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"text", "json", "nagios", "prometheus"}));
   app.add_option("--output", output_file, "Write the output to FILE atomically instead of stdout");
   app.add_flag("--list", list, "List the check names this configuration runs, one per line");
+  app.add_option("--report", report_file, "Also write the run's JSON document to FILE (atomically, mode 0644)");
+  auto* from = app.add_option("--from", from_file,
+                              "Render the report saved by a root run (--report FILE) instead of checking: "
+                              "monitoring without root");
+  app.add_option("--max-age", max_age, "With --from: older than this is UNKNOWN (default 3m)");
+  for (const char* o : {"--only", "--skip", "--target", "--list", "--report"}) from->excludes(o);
 
   return cli::run(
       app, argc, argv,
       [&]() -> int {
+        if (from_file) {
+          // No config and no probe: the user need not be able to read either.
+          return tool::render_saved(*from_file, cli::duration_option("--max-age", max_age),
+                                    tool::pick_format(format, out), out.pretty, output_file);
+        }
         check::Settings s;
         if (zt_home) s.zt.home = *zt_home;
         if (zt_port) s.zt.port = *zt_port;
@@ -78,6 +91,7 @@ int main(int argc, char** argv) {
         auto report = check::run(s);
         int code = static_cast<int>(report.state);
         tool::emit(report, tool::pick_format(format, out), out.pretty, output_file);
+        if (report_file) tool::emit(report, tool::CheckFormat::json, false, report_file);
         if (report.abandoned) {
           // A check is still blocked in the kernel past the deadline: do not wait for it.
           std::fflush(nullptr);

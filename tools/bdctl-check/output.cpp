@@ -4,6 +4,9 @@
 #include <ctime>
 #include <string_view>
 
+#include <fmt/format.h>
+
+#include "bdctl/error.hpp"
 #include "bdctl/fileio.hpp"
 
 namespace bdctl::tool {
@@ -37,6 +40,18 @@ void emit(const check::Report& r, CheckFormat f, bool pretty, const std::optiona
     return;
   }
   cli::write_stdout(s);
+}
+
+int render_saved(const std::string& file, Millis max_age, CheckFormat f, bool pretty,
+                 const std::optional<std::string>& out_file) {
+  auto text = read_file(file);
+  if (!text)
+    throw SystemError(
+        fmt::format("--from {}: no such file (does bdctl-check.service run with --report {}?)", file, file));
+  auto now = static_cast<std::int64_t>(std::time(nullptr));
+  auto r = check::stale(check::report_from_json(*text, file), file, now, max_age);
+  emit(r, f, pretty, out_file);
+  return static_cast<int>(r.state);
 }
 
 namespace {

@@ -109,4 +109,14 @@ std::string to_text(const Report& r);        // a checklist for a person
 std::string to_nagios(const Report& r);      // one line, perfdata after '|'
 std::string to_prometheus(const Report& r);  // node_exporter textfile format
 
+// ---- a saved report ----------------------------------------------------------
+
+// The JSON document of a run (bdctl-check --report FILE) read back; InputError
+// "SOURCE: not a bdctl-check report: ..." for anything else.
+Report report_from_json(const std::string& text, const std::string& source);
+// The saved report if it is at most max_age old at `now` (unix seconds), else
+// one unknown check "bdctl.report" saying how old it is: a report the timer
+// stopped writing must not stay OK.
+Report stale(const Report& saved, const std::string& source, std::int64_t now, Millis max_age);
+
 }  // namespace bdctl::check
