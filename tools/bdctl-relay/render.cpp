@@ -71,6 +71,9 @@ cli::Outcome outcome(const std::string& command, const std::string& config_path,
   cli::Outcome o;
   o.json = cli::document();
   o.json["command"] = command;
+  o.json["ok"] = true;  // set below; here for its place near the top
+  const bool changes = command != "list" && command != "status";
+  if (changes) o.json["changed"] = false;
   o.json["config"] = config_path;
   o.json["recovered"] = ordered_json::array();
   o.json["relays"] = ordered_json::array();
@@ -85,6 +88,12 @@ cli::Outcome outcome(const std::string& command, const std::string& config_path,
     if (!r.ok()) o.exit_code = 1;
   }
   if (results.empty() && recovered.empty() && command == "recover") o.text += "no unfinished pulses\n";
+  o.json["ok"] = o.exit_code == 0;
+  // A command sent to a board changed something (recovery included, on any verb).
+  bool sent = false;
+  for (const auto* list : {&recovered, &results})
+    for (const auto& r : *list) sent = sent || r.attempts > 0;
+  if (changes) o.json["changed"] = sent;
   return o;
 }
 

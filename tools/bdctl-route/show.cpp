@@ -21,7 +21,8 @@ Handler setup_show(CLI::App& sub) {
     nlohmann::ordered_json sysctl = nlohmann::ordered_json::object();
     for (const auto& k : keys) sysctl[k] = "1";
     o.json["sysctl"] = sysctl;
-    o.json["ruleset"] = ruleset;
+    o.json["nft"] = ruleset;
+    o.json["ruleset"] = ruleset;  // the older name of "nft", kept for schema_version 1
     for (const auto& k : keys) o.text += fmt::format("# sysctl {} = 1\n", k);
     o.text += ruleset;
     cli::render(o, f->out);
