@@ -13,6 +13,7 @@ Handler setup_down(CLI::App& sub) {
     cli::Outcome o;
     o.json = cli::document();
     o.json["command"] = "down";
+    o.json["ok"] = true;  // a down that fails is an error (exit 1), not a document
     o.json["changed"] = d.changed();
     o.json["chains_removed"] = d.chains_removed;
     o.json["table_removed"] = d.table_removed;

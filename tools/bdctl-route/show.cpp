@@ -16,6 +16,7 @@ Handler setup_show(CLI::App& sub) {
     cli::Outcome o;
     o.json = cli::document();
     o.json["command"] = "show";
+    o.json["ok"] = true;
     put_options(o.json, r);
     auto keys = route::forwarding_keys(r.options);
     nlohmann::ordered_json sysctl = nlohmann::ordered_json::object();

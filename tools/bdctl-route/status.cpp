@@ -91,6 +91,7 @@ Handler setup_status(CLI::App& sub) {
     cli::Outcome o;
     o.json = cli::document();
     o.json["command"] = "status";
+    o.json["ok"] = s.ok();
     put_options(o.json, r);
     o.json.update(to_json(s));
     site::to_json(o.json["site"], r.site);

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# The JSON contract: every verb of every tool prints one document with
+# schema_version, command and ok (and changed where it changes things), whose
+# keys match the golden key lists in tests/golden (the keys are the contract:
+# bdctl(7), VOCABULARY). A key added, removed or renamed fails here until the
+# golden file and the man page say so. BDCTL_UPDATE_GOLDEN=1 rewrites them.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/check_common.sh"
+site
+zt_iface
+zt_start ok-route
+GOLDEN=$BDCTL_SRC/tests/golden
+# A KMTronic LAN board on the LAN host (tests/sim/relay): a rail and a reset contact.
+bg on lan python3 "$BDCTL_SRC/tests/sim/relay/kmtronic_http.py" --port 8081 --relays 2 --ready "$T_TMP/ready.board" \
+  --events "$T_TMP/board.events"
+for _ in $(seq 100); do [ -e "$T_TMP/ready.board" ] && break; sleep 0.05; done
+cat >"$T_TMP/bdctl.toml" <<TOML
+[boards.lan2]
+driver = "kmtronic-http"
+url = "http://192.168.1.10:8081"
+
+[relays.radio]
+board = "lan2"
+channel = 1
+momentary = true
+cooldown = "0s"
+
+[relays.station]
+board = "lan2"
+channel = 2
+TOML
+export BDCTL_CONFIG=$T_TMP/bdctl.toml
+
+# doc NAME CHANGES CMD...: run CMD (its JSON on stdout) and hold it to the contract.
+doc() {
+  local name=$1 changes=$2; shift 2
+  local f=$T_TMP/$name.json
+  "$@" --json >"$f" 2>"$T_TMP/$name.err"
+  [ -s "$f" ] || sed "s/^/    $name: /" "$T_TMP/$name.err"
+  local fields
+  fields=$(python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+keys = list(d)
+print(keys[:3] == ["schema_version", "command", "ok"], isinstance(d["ok"], bool), "changed" in d)' "$f" 2>&1)
+  check_eq "$name: one document, schema_version, command and ok first$([ "$changes" = 1 ] && echo ', changed')" \
+    "True True $([ "$changes" = 1 ] && echo True || echo False)" "$fields"
+  python3 "$BDCTL_SRC/tests/netns/json_skeleton.py" "$f" >"$T_TMP/$name.keys"
+  if [ "${BDCTL_UPDATE_GOLDEN:-0}" = 1 ]; then cp "$T_TMP/$name.keys" "$GOLDEN/$name.keys"; fi
+  check "$name: keys as in tests/golden/$name.keys" diff -u "$GOLDEN/$name.keys" "$T_TMP/$name.keys"
+}
+
+doc route-up 1 pi_run bdctl-route up --zt-home "$ZH" --lan eth0
+doc route-status 0 pi_run bdctl-route status --zt-home "$ZH"
+doc route-show 0 pi_run bdctl-route show --zt-home "$ZH" --lan eth0
+doc mss-set 1 pi_run bdctl-mss set --mss 1360
+doc mss-status 0 pi_run bdctl-mss status
+doc mss-show 0 pi_run bdctl-mss show --mss 1360
+doc mss-probe 0 pi_run bdctl-mss probe 192.168.1.10 --timeout 500ms
+doc mss-clear 1 pi_run bdctl-mss clear
+doc route-down 1 pi_run bdctl-route down
+doc relay-list 0 pi_run bdctl-relay list
+doc relay-status 0 pi_run bdctl-relay status
+doc relay-on 1 pi_run bdctl-relay on station
+doc relay-off 1 pi_run bdctl-relay off station
+doc relay-pulse 1 pi_run bdctl-relay pulse radio --for 500ms
+doc relay-recover 1 pi_run bdctl-relay recover
+doc check 0 pi_run bdctl-check --zt-home "$ZH" --lan-subnet 192.168.1.0/24 --only zerotier,forwarding,plan
+doc config-check 0 bdctl-config check
+doc config-show 0 pi_run bdctl-config show --zt-home "$ZH"
+
+done_testing
