@@ -1,5 +1,7 @@
 #include "signals.hpp"
 
+#include "cli.hpp"
+
 #include <signal.h>
 
 #include <cerrno>
@@ -44,5 +46,7 @@ bool SignalInterrupt::wait_until(std::chrono::steady_clock::time_point deadline)
     if (errno != EAGAIN && errno != EINTR) return false;
   }
 }
+
+void SignalInterrupt::status(std::string_view line) { cli::status_line(line); }
 
 }  // namespace bdctl::relay_tool

@@ -11,6 +11,8 @@ void block_stop_signals();
 class SignalInterrupt final : public relay::Interrupt {
  public:
   bool wait_until(std::chrono::steady_clock::time_point deadline) override;
+  // One status line on stderr when it is a terminal; nothing when piped.
+  void status(std::string_view line) override;
 };
 
 }  // namespace bdctl::relay_tool

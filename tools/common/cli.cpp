@@ -136,6 +136,16 @@ int run(CLI::App& app, int argc, char** argv, const std::function<int()>& body, 
   }
 }
 
+void status_line(std::string_view line) {
+  static const bool tty = ::isatty(STDERR_FILENO) == 1;
+  if (!tty) return;
+  // \r and "erase to end of line": the next line or the prompt starts clean.
+  std::string s = fmt::format("\r\x1b[K{}", line);
+  if (::write(STDERR_FILENO, s.data(), s.size()) < 0) {
+    // a status line that cannot be shown is no failure of the run
+  }
+}
+
 std::string_view verb_arg(int argc, char** argv, std::initializer_list<std::string_view> verbs) {
   for (int i = 1; i < argc; ++i)
     for (auto v : verbs)

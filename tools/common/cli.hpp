@@ -56,6 +56,10 @@ int run(CLI::App& app, int argc, char** argv, const std::function<int()>& body, 
 // A duration option's value: InputError "--wait: '2x' is not a duration (...)".
 std::chrono::milliseconds duration_option(std::string_view option, std::string_view text);
 
+// Feedback on long work: one status line on stderr, rewritten in place, only
+// when stderr is a terminal (nothing extra when piped or logged). "" clears it.
+void status_line(std::string_view line);
+
 // A document with schema_version first.
 nlohmann::ordered_json document();
 

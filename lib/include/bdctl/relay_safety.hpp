@@ -21,6 +21,9 @@ class Interrupt {
   // Sleep until deadline or until interrupted; true when interrupted, with
   // reason set (e.g. "SIGTERM"). The default never interrupts.
   virtual bool wait_until(std::chrono::steady_clock::time_point deadline);
+  // What a wait of a second or more is waiting for ("pulsing radio on for
+  // 4s ..."), "" when it is over: the tool may show it as a status line.
+  virtual void status(std::string_view /*line*/) {}
   std::string reason;
 };
 

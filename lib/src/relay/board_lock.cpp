@@ -24,13 +24,36 @@ bool Interrupt::wait_until(std::chrono::steady_clock::time_point t) {
 
 std::string BoardLock::path(const std::string& board) { return paths::lock_dir() + "/relay." + board + ".lock"; }
 
+namespace {
+// Who holds a board's lock, as far as the lock file and the intent records say.
+std::string holder(const std::string& board, const std::string& path) {
+  std::string pid;
+  try {
+    if (auto text = read_file(path)) pid = text->substr(0, text->find('\n'));
+  } catch (const SystemError&) {
+  }
+  if (pid.empty()) return "another bdctl-relay holds it";
+  try {
+    for (const auto& i : read_intents())
+      if (i.board == board && std::to_string(i.pid) == pid) return fmt::format("pid {} is pulsing {}", pid, i.name);
+  } catch (const SystemError&) {
+  }
+  return fmt::format("pid {} holds it", pid);
+}
+}  // namespace
+
 BoardLock::BoardLock(const std::string& board, Millis timeout, Interrupt* interrupt) {
   std::string p = path(board);
   make_dirs(paths::lock_dir());
   fd_ = ::open(p.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd_ < 0) throw SystemError("lock " + p, errno);
   auto deadline = std::chrono::steady_clock::now() + timeout;
+  bool told = false;
   while (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    if (!told && interrupt) {
+      told = true;
+      interrupt->status(fmt::format("waiting for board {}: {}", board, holder(board, p)));
+    }
     int err = errno;
     if (err != EWOULDBLOCK && err != EINTR) {
       ::close(fd_);
@@ -51,6 +74,7 @@ BoardLock::BoardLock(const std::string& board, Millis timeout, Interrupt* interr
                                     format_duration(timeout)));
     }
   }
+  if (told) interrupt->status("");
   // pid for whoever wonders who holds it; the lock itself is the flock.
   std::string who = fmt::format("{}\n", ::getpid());
   if (::ftruncate(fd_, 0) == 0 && ::pwrite(fd_, who.data(), who.size(), 0) < 0) {

@@ -95,7 +95,11 @@ ActionResult Controller::pulse(const std::string& name, std::optional<Millis> le
         // only a hint; the read after the pulse is the one that counts
       }
     }
+    if (len >= Millis(1000))
+      interrupt_.status(fmt::format("pulsing {} {} for {} (Ctrl-C returns it to rest)", name,
+                                    rest == r.raw_for(true) ? "off" : "on", format_duration(len)));
     interrupted = interrupt_.wait_until(deadline);
+    interrupt_.status("");
   }
   bool at_rest = drive_to_rest(*d, r, res, clock::now() + std::max(Millis(5000), 3 * b.timeout));
   if (!at_rest)

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Feedback on long work: on a terminal, a pulse and a wait for a board's lock
+# show one status line on stderr saying what they wait for; piped, nothing.
+. "$(dirname "$0")/lib.sh"
+cat >"$T_TMP/bdctl.toml" <<TOML
+[boards.hat]
+driver = "gpio"
+chip = "fake:$T_TMP/gpiochip"
+lines = ["GPIO17", "GPIO27"]
+
+[relays.radio]
+board = "hat"
+channel = 1
+cooldown = "0s"
+
+[relays.bms2]
+board = "hat"
+channel = 2
+cooldown = "0s"
+TOML
+export BDCTL_CONFIG=$T_TMP/bdctl.toml
+# on_tty OUT CMD...: run CMD with a terminal as stdout and stderr (script(1)).
+on_tty() { local out=$1; shift; script -qec "$(printf '%q ' "$@")" /dev/null >"$out" 2>&1; }
+
+on_tty "$T_TMP/tty.out" bdctl-relay pulse radio --for 1s --text
+check "on a terminal, the pulse says what it waits for" \
+  grep -q 'pulsing radio on for 1s (Ctrl-C returns it to rest)' "$T_TMP/tty.out"
+check "... and clears the line before the result" grep -q $'\r\x1b\\[K' "$T_TMP/tty.out"
+bdctl-relay pulse radio --for 1s --text >"$T_TMP/pipe.out" 2>"$T_TMP/pipe.err"
+check_eq "piped: nothing extra on stderr" "" "$(cat "$T_TMP/pipe.err")"
+check_not "... nor on stdout" grep -q 'pulsing' "$T_TMP/pipe.out"
+
+# A second run on the same board waits, and says for whom.
+bdctl-relay pulse bms2 --for 3s >/dev/null 2>&1 &
+holder=$!
+for _ in $(seq 100); do ls "$BDCTL_STATE_DIR"/relay/intents/* >/dev/null 2>&1 && break; sleep 0.05; done
+on_tty "$T_TMP/wait.out" bdctl-relay pulse radio --for 200ms --wait 10s --text
+wait $holder
+check "the waiting run names the board, the holder's pid and what it pulses" \
+  grep -q "waiting for board hat: pid $holder is pulsing bms2" "$T_TMP/wait.out"
+check "... then does its own pulse" grep -q 'radio: pulse' "$T_TMP/wait.out"
+
+done_testing
