@@ -50,11 +50,11 @@ BoardLock::BoardLock(const std::string& board, Millis timeout, Interrupt* interr
   auto deadline = std::chrono::steady_clock::now() + timeout;
   bool told = false;
   while (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    int err = errno;  // before anything else can change it
     if (!told && interrupt) {
       told = true;
       interrupt->status(fmt::format("waiting for board {}: {}", board, holder(board, p)));
     }
-    int err = errno;
     if (err != EWOULDBLOCK && err != EINTR) {
       ::close(fd_);
       throw SystemError("lock " + p, err);
