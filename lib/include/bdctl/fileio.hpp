@@ -3,6 +3,7 @@
 #include <sys/types.h>
 #include <optional>
 #include <string>
+#include "bdctl/fd.hpp"
 
 namespace bdctl {
 
@@ -33,7 +34,7 @@ class StagedFile {
 
  private:
   std::string path_, tmp_;
-  int fd_ = -1;  // the temporary file, open until commit()
+  Fd fd_;  // the temporary file, open until commit()
   bool pending_ = true;
 };
 

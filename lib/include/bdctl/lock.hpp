@@ -3,6 +3,7 @@
 #pragma once
 #include <chrono>
 #include <string>
+#include "bdctl/fd.hpp"
 
 namespace bdctl {
 
@@ -16,7 +17,7 @@ class FileLock {
   FileLock& operator=(const FileLock&) = delete;
 
  private:
-  int fd_ = -1;
+  Fd fd_;
 };
 
 // The lock every tool takes before changing the kernel's ruleset or sysctls.

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <vector>
+#include "bdctl/fd.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -39,7 +40,7 @@ class BoardLock {
   static std::string path(const std::string& board);
 
  private:
-  int fd_ = -1;
+  Fd fd_;
 };
 
 // Keeps requests to one board at least `spacing` apart, across processes:

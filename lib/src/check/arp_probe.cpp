@@ -17,18 +17,12 @@
 #include <cstring>
 
 #include "bdctl/error.hpp"
+#include "bdctl/fd.hpp"
 #include "internal.hpp"
 
 namespace bdctl::check::detail {
 
 namespace {
-struct Fd {
-  int fd;
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-};
-
 std::string mac_text(const std::uint8_t* m) {
   return fmt::format("{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}", m[0], m[1], m[2], m[3], m[4], m[5]);
 }

@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "bdctl/fd.hpp"
+
 #include "bdctl/check.hpp"
 
 namespace bdctl::check::detail {
@@ -39,21 +41,7 @@ std::vector<ProbeOutcome> lan_probe(const std::vector<Target>& targets, Millis t
 
 using Clock = std::chrono::steady_clock;
 
-struct Fd {
-  int fd = -1;
-  Fd() = default;
-  explicit Fd(int f) : fd(f) {}
-  Fd(Fd&& o) noexcept : fd(std::exchange(o.fd, -1)) {}
-  Fd& operator=(Fd&& o) noexcept {
-    std::swap(fd, o.fd);
-    return *this;
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-};
+using bdctl::Fd;
 
 class Batch;
 struct PollSet {

@@ -9,17 +9,9 @@
 #include <utility>
 
 #include "bdctl/error.hpp"
+#include "bdctl/fd.hpp"
 
 namespace bdctl {
-
-namespace {
-struct Fd {
-  int fd = -1;
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-};
-}  // namespace
 
 std::optional<std::string> read_file(const std::string& path) {
   Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
@@ -64,17 +56,17 @@ StagedFile::StagedFile(std::string path, const std::string& content, mode_t mode
   if (::sync_file_range(f.fd, 0, 0, SYNC_FILE_RANGE_WRITE) != 0 && errno != ESPIPE && errno != EINVAL &&
       errno != ENOSYS)
     throw fail(errno);
-  fd_ = std::exchange(f.fd, -1);
+  fd_ = std::move(f);
 }
 
 StagedFile::StagedFile(StagedFile&& o) noexcept
     : path_(std::move(o.path_)),
       tmp_(std::move(o.tmp_)),
-      fd_(std::exchange(o.fd_, -1)),
+      fd_(std::move(o.fd_)),
       pending_(std::exchange(o.pending_, false)) {}
 
 StagedFile::~StagedFile() {
-  if (fd_ >= 0) ::close(fd_);
+  fd_.reset();
   if (pending_) ::unlink(tmp_.c_str());
 }
 
@@ -85,7 +77,8 @@ void StagedFile::commit() {
     ::unlink(tmp_.c_str());
     return SystemError(path_, err);
   };
-  int fd = std::exchange(fd_, -1);
+  // Closed by hand from here: close() can report a delayed write error.
+  int fd = fd_.release();
   if (::fsync(fd) != 0) {
     int err = errno;
     ::close(fd);

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "bdctl/error.hpp"
+#include "bdctl/fd.hpp"
 #include "bdctl/fileio.hpp"
 #include "bdctl/paths.hpp"
 
@@ -59,12 +60,11 @@ std::optional<std::string> Sysctl::get(const std::string& key) const {
 void Sysctl::set(const std::string& key, const std::string& value) const {
   // /proc/sys files are written in place, in one write, and never created.
   auto p = path(key);
-  int fd = ::open(p.c_str(), O_WRONLY | O_CLOEXEC);
-  if (fd < 0) throw SystemError(fmt::format("sysctl {}", key), errno);
+  Fd fd(::open(p.c_str(), O_WRONLY | O_CLOEXEC));
+  if (!fd.valid()) throw SystemError(fmt::format("sysctl {}", key), errno);
   std::string line = value + "\n";
-  ssize_t n = ::write(fd, line.data(), line.size());
+  ssize_t n = ::write(fd.get(), line.data(), line.size());
   int err = errno;
-  ::close(fd);
   if (n != ssize_t(line.size())) throw SystemError(fmt::format("sysctl {}={}", key, value), n < 0 ? err : EIO);
 }
 

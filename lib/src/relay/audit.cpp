@@ -11,6 +11,7 @@
 #include <random>
 
 #include "bdctl/error.hpp"
+#include "bdctl/fd.hpp"
 #include "bdctl/fileio.hpp"
 #include "bdctl/paths.hpp"
 #include "bdctl/relay_safety.hpp"
@@ -52,13 +53,12 @@ void Audit::log(nlohmann::ordered_json event) {
 
   make_dirs(paths::log_dir(), 0750);
   std::string p = log_path();
-  int fd = ::open(p.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-  if (fd < 0) throw SystemError("audit log " + p, errno);
+  Fd fd(::open(p.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640));
+  if (!fd.valid()) throw SystemError("audit log " + p, errno);
   // One write() per line: O_APPEND keeps concurrent lines whole.
-  ssize_t w = ::write(fd, s.data(), s.size());
+  ssize_t w = ::write(fd.get(), s.data(), s.size());
   int err = errno;
-  ::fsync(fd);
-  ::close(fd);
+  ::fsync(fd.get());
   if (w != ssize_t(s.size())) throw SystemError("audit log " + p, err);
 
   s.pop_back();

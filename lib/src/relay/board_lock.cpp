@@ -45,20 +45,17 @@ std::string holder(const std::string& board, const std::string& path) {
 BoardLock::BoardLock(const std::string& board, Millis timeout, Interrupt* interrupt) {
   std::string p = path(board);
   make_dirs(paths::lock_dir());
-  fd_ = ::open(p.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd_ < 0) throw SystemError("lock " + p, errno);
+  fd_.reset(::open(p.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
+  if (!fd_.valid()) throw SystemError("lock " + p, errno);
   auto deadline = std::chrono::steady_clock::now() + timeout;
   bool told = false;
-  while (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+  while (::flock(fd_.get(), LOCK_EX | LOCK_NB) != 0) {
     int err = errno;  // before anything else can change it
     if (!told && interrupt) {
       told = true;
       interrupt->status(fmt::format("waiting for board {}: {}", board, holder(board, p)));
     }
-    if (err != EWOULDBLOCK && err != EINTR) {
-      ::close(fd_);
-      throw SystemError("lock " + p, err);
-    }
+    if (err != EWOULDBLOCK && err != EINTR) throw SystemError("lock " + p, err);
     auto now = std::chrono::steady_clock::now();
     bool stop = now >= deadline;
     if (!stop && interrupt)
@@ -66,8 +63,6 @@ BoardLock::BoardLock(const std::string& board, Millis timeout, Interrupt* interr
     else if (!stop)
       std::this_thread::sleep_for(Millis(20));
     if (stop) {
-      ::close(fd_);
-      fd_ = -1;
       if (interrupt && !interrupt->reason.empty())
         throw SystemError(fmt::format("board {}: {} while waiting for its lock", board, interrupt->reason));
       throw SystemError(fmt::format("board {} is busy: another bdctl-relay holds {} (waited {})", board, p,
@@ -77,13 +72,11 @@ BoardLock::BoardLock(const std::string& board, Millis timeout, Interrupt* interr
   if (told) interrupt->status("");
   // pid for whoever wonders who holds it; the lock itself is the flock.
   std::string who = fmt::format("{}\n", ::getpid());
-  if (::ftruncate(fd_, 0) == 0 && ::pwrite(fd_, who.data(), who.size(), 0) < 0) {
+  if (::ftruncate(fd_.get(), 0) == 0 && ::pwrite(fd_.get(), who.data(), who.size(), 0) < 0) {
   }
 }
 
-BoardLock::~BoardLock() {
-  if (fd_ >= 0) ::close(fd_);
-}
+BoardLock::~BoardLock() = default;
 
 namespace {
 std::map<std::string, std::chrono::steady_clock::time_point>& starts() {
@@ -98,10 +91,10 @@ std::chrono::steady_clock::time_point space_requests(const std::string& board, M
   if (spacing <= Millis(0)) return starts()[board] = std::chrono::steady_clock::now();
   std::string p = paths::lock_dir() + "/relay." + board + ".last";
   make_dirs(paths::lock_dir());
-  int fd = ::open(p.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) throw SystemError(p, errno);
+  Fd fd(::open(p.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
+  if (!fd.valid()) throw SystemError(p, errno);
   char buf[32] = {0};
-  ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);
+  ssize_t n = ::pread(fd.get(), buf, sizeof buf - 1, 0);
   long long last_ns = 0;
   // Garbage (not a number) counts as no previous request, as below.
   if (n > 0 && std::from_chars(buf, buf + n, last_ns).ec != std::errc()) last_ns = 0;
@@ -116,12 +109,7 @@ std::chrono::steady_clock::time_point space_requests(const std::string& board, M
     now_ns = ts.tv_sec * 1'000'000'000LL + ts.tv_nsec;
   }
   std::string s = std::to_string(now_ns);
-  if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, s.data(), s.size(), 0) < 0) {
-    int err = errno;
-    ::close(fd);
-    throw SystemError(p, err);
-  }
-  ::close(fd);
+  if (::ftruncate(fd.get(), 0) != 0 || ::pwrite(fd.get(), s.data(), s.size(), 0) < 0) throw SystemError(p, errno);
   return starts()[board] = std::chrono::steady_clock::now();
 }
 

@@ -6,18 +6,6 @@
 
 namespace bdctl::relay {
 
-UniqueFd& UniqueFd::operator=(UniqueFd&& o) noexcept {
-  if (this != &o) {
-    if (fd >= 0) ::close(fd);
-    fd = o.fd;
-    o.fd = -1;
-  }
-  return *this;
-}
-UniqueFd::~UniqueFd() {
-  if (fd >= 0) ::close(fd);
-}
-
 const ChannelReading& BoardReading::at(int channel, const std::string& board) const {
   for (const auto& c : channels)
     if (c.channel == channel) return c;

@@ -2,6 +2,7 @@
 #pragma once
 #include <memory>
 
+#include "bdctl/fd.hpp"
 #include "bdctl/relay.hpp"
 
 namespace bdctl::relay {
@@ -12,16 +13,6 @@ std::unique_ptr<Driver> make_kmtronic_serial(const BoardSpec& b);
 std::unique_ptr<Driver> make_rigrunner(const BoardSpec& b);
 std::unique_ptr<Driver> make_gpio(const BoardSpec& b);
 
-// RAII for a file descriptor.
-struct UniqueFd {
-  int fd = -1;
-  UniqueFd() = default;
-  explicit UniqueFd(int f) : fd(f) {}
-  UniqueFd(UniqueFd&& o) noexcept : fd(o.fd) { o.fd = -1; }
-  UniqueFd& operator=(UniqueFd&& o) noexcept;
-  UniqueFd(const UniqueFd&) = delete;
-  UniqueFd& operator=(const UniqueFd&) = delete;
-  ~UniqueFd();
-};
+using UniqueFd = bdctl::Fd;
 
 }  // namespace bdctl::relay

@@ -8,8 +8,9 @@
 
 namespace bdctl::relay {
 
+void malformed(const std::string& why) { throw SystemError("malformed reply: " + why); }
+
 namespace {
-[[noreturn]] void malformed(const std::string& why) { throw SystemError("malformed reply: " + why); }
 
 bool bit(std::string_view v, const std::string& what) {
   if (v == "0") return false;

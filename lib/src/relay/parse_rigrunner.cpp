@@ -11,7 +11,6 @@ namespace bdctl::relay {
 
 namespace {
 constexpr int kRails = 5;
-[[noreturn]] void malformed(const std::string& why) { throw SystemError("malformed reply: " + why); }
 
 double number(const std::map<std::string, std::string>& m, const std::string& key) {
   auto it = m.find(key);

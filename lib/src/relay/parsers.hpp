@@ -1,12 +1,16 @@
 // Parsers for what the devices send back; pure functions so unit tests and
 // fuzzers can feed them any bytes. All throw SystemError("malformed reply: ...").
 #pragma once
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "bdctl/relay.hpp"
 
 namespace bdctl::relay {
+
+// The one error every parser throws: SystemError("malformed reply: why").
+[[noreturn]] void malformed(const std::string& why);
 
 // KMTronic web board status.xml: <response><relay0>..<relayN>; relay0 is not a relay.
 BoardReading parse_kmtronic_status_xml(std::string_view doc);

@@ -37,7 +37,7 @@ std::string sh(const std::string& cmd) {
   return out;
 }
 
-Options fixed(unsigned mss) {
+Options fixed_mss(unsigned mss) {
   Options o;
   o.value = mss;
   return o;
@@ -47,11 +47,11 @@ Options fixed(unsigned mss) {
 
 TEST_CASE("set installs, a second set changes nothing, status agrees", "[netns]") {
   private_world();
-  auto first = set(fixed(1452));
+  auto first = set(fixed_mss(1452));
   CHECK(first.changed);
   CHECK(first.operations > 0);
   std::string ruleset = sh("nft list ruleset");
-  auto second = set(fixed(1452));
+  auto second = set(fixed_mss(1452));
   CHECK_FALSE(second.changed);
   CHECK(second.operations == 0);
   CHECK(sh("nft list ruleset") == ruleset);
@@ -59,12 +59,12 @@ TEST_CASE("set installs, a second set changes nothing, status agrees", "[netns]"
   CHECK(st.expected_source == "state");
   CHECK(st.present());
   CHECK_FALSE(st.drift());
-  CHECK(status(fixed(1400)).drift());
+  CHECK(status(fixed_mss(1400)).drift());
 }
 
 TEST_CASE("changing mode replaces the rules and drops a stale output chain", "[netns]") {
   private_world();
-  auto o = fixed(1452);
+  auto o = fixed_mss(1452);
   o.local = true;
   set(o);
   CHECK(sh("nft list chain inet bdctl mss_output").find("1452") != std::string::npos);
@@ -81,7 +81,7 @@ TEST_CASE("changing mode replaces the rules and drops a stale output chain", "[n
 
 TEST_CASE("clear removes only mss_ chains, and the table only when empty", "[netns]") {
   private_world();
-  set(fixed(1452));
+  set(fixed_mss(1452));
   sh("nft add chain inet bdctl route_forward '{ type filter hook forward priority filter; policy accept; }'");
   auto res = clear();
   CHECK(res.changed);
@@ -90,7 +90,7 @@ TEST_CASE("clear removes only mss_ chains, and the table only when empty", "[net
   CHECK(sh("nft list table inet bdctl").find("route_forward") != std::string::npos);
   CHECK_FALSE(clear().changed);
   sh("nft delete chain inet bdctl route_forward");
-  set(fixed(1452));
+  set(fixed_mss(1452));
   auto res2 = clear();
   CHECK(res2.table_removed);
   CHECK(sh("nft list tables").find("bdctl") == std::string::npos);
@@ -101,19 +101,19 @@ TEST_CASE("clear removes only mss_ chains, and the table only when empty", "[net
 
 TEST_CASE("a hand-edited clamp is drift", "[netns]") {
   private_world();
-  set(fixed(1452));
+  set(fixed_mss(1452));
   sh("nft add rule inet bdctl mss_forward tcp flags syn / syn,rst tcp option maxseg size set 1300");
   auto st = status(std::nullopt);
   CHECK(st.drift());
   REQUIRE(st.chains.size() == 1);
   CHECK(st.chains[0].extra_rules.size() == 1);
-  CHECK(set(fixed(1452)).changed);
+  CHECK(set(fixed_mss(1452)).changed);
   CHECK_FALSE(status(std::nullopt).drift());
 }
 
 TEST_CASE("check mode validates in the kernel and changes nothing", "[netns]") {
   private_world();
-  auto res = set(fixed(1452), true);
+  auto res = set(fixed_mss(1452), true);
   CHECK_FALSE(res.changed);
   CHECK(res.operations > 0);
   CHECK(sh("nft list ruleset").empty());
@@ -122,7 +122,7 @@ TEST_CASE("check mode validates in the kernel and changes nothing", "[netns]") {
 
 TEST_CASE("an unknown interface is bad input and changes nothing", "[netns]") {
   private_world();
-  auto o = fixed(1452);
+  auto o = fixed_mss(1452);
   o.iface = "nosuch0";
   CHECK_THROWS_WITH(set(o), "--iface nosuch0: unknown interface");
   CHECK(sh("nft list ruleset").empty());
