@@ -40,4 +40,18 @@ check "the waiting run names the board, the holder's pid and what it pulses" \
   grep -q "waiting for board hat: pid $holder is pulsing bms2" "$T_TMP/wait.out"
 check "... then does its own pulse" grep -q 'radio: pulse' "$T_TMP/wait.out"
 
+# bdctl-check waiting on a target that does not answer (no ARP reply on a
+# veth peer without an address): every second, what it still waits for.
+ns pi
+on pi ip link add d0 type veth peer name d1
+on pi ip addr add 10.9.9.1/24 dev d0
+on pi ip link set d0 up; on pi ip link set d1 up
+run_check=(ip netns exec "${T_PREFIX}pi" "$BDCTL_BIN/bdctl-check" --config /dev/null --only lan
+  --target slow=10.9.9.2:80 --timeout 3s --deadline 5s --text)
+on_tty "$T_TMP/check.out" "${run_check[@]}"
+check "on a terminal, check says which check it waits for" \
+  grep -Eq 'waiting for lan.slow \([0-9]s to the deadline\)' "$T_TMP/check.out"
+"${run_check[@]}" >"$T_TMP/check.pipe" 2>"$T_TMP/check.err"
+check_eq "piped: nothing extra on stderr" "" "$(cat "$T_TMP/check.err")"
+
 done_testing

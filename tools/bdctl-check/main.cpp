@@ -75,6 +75,7 @@ int main(int argc, char** argv) {
         if (lan_subnet) s.site.lan_subnet = site::Sourced<Prefix>{parse_prefix(*lan_subnet), "--lan-subnet"};
         s.only = only;
         s.skip = skip;
+        s.progress = cli::status_line;  // shown only when stderr is a terminal
         auto cfg = Config::load(config_path);
         for (const auto& w : cfg.warnings()) fmt::print(stderr, "bdctl-check: warning: {}\n", w);
         check::apply_config(cfg, s);

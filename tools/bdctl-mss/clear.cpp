@@ -1,7 +1,7 @@
 // bdctl-mss clear: delete bdctl-mss's chains, nothing else.
 #include <fmt/format.h>
 
-#include "verbs.hpp"
+#include "mss_verbs.hpp"
 
 namespace bdctl::mss_tool {
 

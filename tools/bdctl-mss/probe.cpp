@@ -4,7 +4,7 @@
 
 #include "bdctl/duration.hpp"
 #include "bdctl/error.hpp"
-#include "verbs.hpp"
+#include "mss_verbs.hpp"
 
 namespace bdctl::mss_tool {
 

@@ -1,7 +1,7 @@
 // bdctl-mss set: install the clamp chains, or nothing when they are already right.
 #include <fmt/format.h>
 
-#include "verbs.hpp"
+#include "mss_verbs.hpp"
 
 namespace bdctl::mss_tool {
 

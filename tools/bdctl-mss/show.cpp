@@ -1,5 +1,5 @@
 // bdctl-mss show: the ruleset `set` would install, loadable by `nft -f`.
-#include "verbs.hpp"
+#include "mss_verbs.hpp"
 
 namespace bdctl::mss_tool {
 

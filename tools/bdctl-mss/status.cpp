@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "bdctl/error.hpp"
-#include "verbs.hpp"
+#include "mss_verbs.hpp"
 
 namespace bdctl::mss_tool {
 

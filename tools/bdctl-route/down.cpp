@@ -1,14 +1,12 @@
 #include <fmt/format.h>
 
 #include "render.hpp"
-#include "verbs.hpp"
+#include "route_verbs.hpp"
 
 namespace bdctl::tool {
 
-Handler setup_down(CLI::App& sub) {
-  auto out = std::make_shared<cli::OutputOptions>();
-  cli::add_output_flags(sub, *out);
-  return [out] {
+cli::Runner setup_down(CLI::App& /*sub*/) {
+  return [] {
     auto d = route::down();
     cli::Outcome o;
     o.json = cli::document();
@@ -28,8 +26,7 @@ Handler setup_down(CLI::App& sub) {
       for (const auto& c : d.sysctl) o.text += fmt::format("restored: {} {} -> {}\n", c.key, c.before, c.after);
       if (d.dropin_removed) o.text += "removed the sysctl.d drop-in\n";
     }
-    cli::render(o, *out);
-    return 0;
+    return o;
   };
 }
 

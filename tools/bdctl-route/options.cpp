@@ -31,7 +31,6 @@ void add_route_flags(CLI::App& cmd, RouteFlags& f) {
                "Let LAN hosts open new connections to the ZeroTier side (refused by default)");
   cmd.add_flag("--allow-missing", f.allow_missing, "Accept interfaces that do not exist yet (boot units)");
   cmd.add_option("--config", f.config, "Configuration file (default /etc/bdctl/bdctl.toml)")->type_name("FILE");
-  cli::add_output_flags(cmd, f.out);
 }
 
 namespace {

@@ -17,7 +17,6 @@ struct RouteFlags {
   bool no_masquerade = false;
   bool allow_lan_initiated = false;
   bool allow_missing = false;
-  cli::OutputOptions out;
 };
 
 void add_route_flags(CLI::App& cmd, RouteFlags& f);

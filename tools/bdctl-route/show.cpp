@@ -1,11 +1,11 @@
 #include <fmt/format.h>
 
 #include "render.hpp"
-#include "verbs.hpp"
+#include "route_verbs.hpp"
 
 namespace bdctl::tool {
 
-Handler setup_show(CLI::App& sub) {
+cli::Runner setup_show(CLI::App& sub) {
   auto f = std::make_shared<RouteFlags>();
   add_route_flags(sub, *f);
   return [f] {
@@ -26,8 +26,7 @@ Handler setup_show(CLI::App& sub) {
     o.json["ruleset"] = ruleset;  // the older name of "nft", kept for schema_version 1
     for (const auto& k : keys) o.text += fmt::format("# sysctl {} = 1\n", k);
     o.text += ruleset;
-    cli::render(o, f->out);
-    return 0;
+    return o;
   };
 }
 

@@ -2,7 +2,7 @@
 
 #include "bdctl/rtnl.hpp"
 #include "render.hpp"
-#include "verbs.hpp"
+#include "route_verbs.hpp"
 
 namespace bdctl::tool {
 
@@ -80,7 +80,7 @@ std::string text(const ResolvedRoute& r, const route::Status& s) {
 
 }  // namespace
 
-Handler setup_status(CLI::App& sub) {
+cli::Runner setup_status(CLI::App& sub) {
   auto f = std::make_shared<RouteFlags>();
   add_route_flags(sub, *f);
   return [f] {
@@ -96,8 +96,8 @@ Handler setup_status(CLI::App& sub) {
     o.json.update(to_json(s));
     site::to_json(o.json["site"], r.site);
     o.text = text(r, s);
-    cli::render(o, f->out);
-    return s.ok() ? 0 : 1;
+    o.exit_code = s.ok() ? 0 : 1;
+    return o;
   };
 }
 

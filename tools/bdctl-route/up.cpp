@@ -3,7 +3,7 @@
 #include "bdctl/rtnl.hpp"
 #include "options.hpp"
 #include "render.hpp"
-#include "verbs.hpp"
+#include "route_verbs.hpp"
 
 namespace bdctl::tool {
 
@@ -39,7 +39,7 @@ std::string text(const ResolvedRoute& r, const route::UpResult& u) {
 
 }  // namespace
 
-Handler setup_up(CLI::App& sub) {
+cli::Runner setup_up(CLI::App& sub) {
   auto f = std::make_shared<UpFlags>();
   add_route_flags(sub, f->route);
   sub.add_flag("--dry-run", f->dry_run, "Validate the ruleset against the kernel without committing; change nothing");
@@ -65,8 +65,8 @@ Handler setup_up(CLI::App& sub) {
     o.json["warnings"] = u.warnings;
     o.json["blockers"] = blockers_json(u.blockers);
     o.text = text(r, u);
-    cli::render(o, f->route.out);
-    return u.blockers.empty() ? 0 : 1;
+    o.exit_code = u.blockers.empty() ? 0 : 1;
+    return o;
   };
 }
 

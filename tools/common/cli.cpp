@@ -146,27 +146,4 @@ void status_line(std::string_view line) {
   }
 }
 
-std::string_view verb_arg(int argc, char** argv, std::initializer_list<std::string_view> verbs) {
-  for (int i = 1; i < argc; ++i)
-    for (auto v : verbs)
-      if (v == argv[i]) return v;
-  return {};
-}
-
-void output_flags_after_verb(int argc, char** argv, std::string_view verb) {
-  if (verb.empty()) return;
-  auto is_output = [](std::string_view a) { return a == "--json" || a == "--text" || a == "--pretty"; };
-  int v = 1;
-  while (v < argc && verb != argv[v]) ++v;
-  if (v == argc) return;
-  // Rotate each output flag before the verb to just after it (a stable move).
-  for (int i = v - 1; i >= 1; --i) {
-    if (!is_output(argv[i])) continue;
-    char* flag = argv[i];
-    for (int j = i; j < v; ++j) argv[j] = argv[j + 1];
-    argv[v] = flag;
-    --v;
-  }
-}
-
 }  // namespace bdctl::cli

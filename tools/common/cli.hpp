@@ -63,15 +63,4 @@ void status_line(std::string_view line);
 // A document with schema_version first.
 nlohmann::ordered_json document();
 
-// The verb this run names: the first argument that is one of `verbs`, or
-// empty (then CLI11 prints help or reports the missing verb). A tool builds
-// the options of that verb only: building every verb's CLI11 options costs
-// more start-up time than the whole work of `bdctl-route up` (callgrind).
-std::string_view verb_arg(int argc, char** argv, std::initializer_list<std::string_view> verbs);
-
-// For a tool whose output flags belong to each verb: --json, --text and
-// --pretty given before the verb are moved just after it (argv is permuted
-// in place), so they are accepted on either side, as in every bdctl tool.
-void output_flags_after_verb(int argc, char** argv, std::string_view verb);
-
 }  // namespace bdctl::cli

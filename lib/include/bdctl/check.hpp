@@ -7,6 +7,7 @@
 // changes the system.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -86,6 +87,10 @@ struct Settings {
   std::vector<std::pair<std::string, IpAddr>> static_hosts;  // must sit outside the pools
   std::vector<std::string> only, skip;                       // check names or groups
   std::optional<std::string> mss_configured;                 // [mss] as set's flags ("--pppoe"), if any
+  // Told every second of a run past its first what it still waits for
+  // ("waiting for lan.nuc (4s to the deadline)"), "" at the end: the tool's
+  // status line on a terminal. Called from run()'s thread only.
+  std::function<void(std::string_view)> progress;
 };
 
 // Fill settings from the config file ([site], [check], [check.targets]);

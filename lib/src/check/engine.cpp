@@ -82,21 +82,105 @@ struct Shared {
   std::condition_variable cv;
   int running = 0;
 };
+
+// The settings every group reads, the site resolved once for all of them.
+std::shared_ptr<const Settings> prepare(const Settings& s, bool needs_site) {
+  Settings copy = s;
+  if (!copy.resolved && needs_site) {
+    try {
+      copy.resolved = std::make_shared<const site::Site>(detail::resolve_site(copy));
+    } catch (const std::exception&) {
+      // No rtnetlink: each group resolves what it can and says what it could not.
+    }
+  }
+  return std::make_shared<const Settings>(std::move(copy));
+}
+
+// One group on its own thread. Groups get shared copies of what they use: an
+// abandoned thread must not outlive them.
+std::thread start(const std::string& group, const detail::Group& fn, const std::shared_ptr<const Settings>& settings,
+                  const std::shared_ptr<detail::Sink>& sink, const std::shared_ptr<Shared>& shared) {
+  {
+    std::lock_guard lk(shared->mu);
+    ++shared->running;
+  }
+  return std::thread([fn, group, settings, sink, shared] {
+    detail::Timer t;
+    try {
+      fn(*settings, *sink);
+    } catch (const std::exception& e) {
+      // A group that fails as a whole: its missing checks become unknown with the reason.
+      for (const auto& n : check_names(*settings))
+        if (belongs(group, n) && sink->wants(n)) {
+          bool have = false;
+          for (const auto& r : sink->take()) have = have || r.name == n;
+          if (!have) sink->add(detail::make(n, State::unknown, e.what(), t));
+        }
+    }
+    std::lock_guard lk(shared->mu);
+    --shared->running;
+    shared->cv.notify_all();
+  });
+}
+
+// Waits for the groups until the deadline; true when some are still running.
+// Every second it tells s.progress which checks it still waits for.
+bool wait_for_groups(const Settings& s, const std::vector<std::string>& names, detail::Sink& sink, Shared& shared) {
+  auto end = std::chrono::steady_clock::now() + s.deadline;
+  std::unique_lock lk(shared.mu);
+  bool told = false;
+  while (shared.running != 0) {
+    auto now = std::chrono::steady_clock::now();
+    if (now >= end) break;
+    if (shared.cv.wait_until(lk, std::min(end, now + std::chrono::seconds(1)), [&] { return shared.running == 0; }))
+      break;
+    if (!s.progress || std::chrono::steady_clock::now() >= end) continue;
+    std::vector<std::string> pending;
+    auto got = sink.take();
+    for (const auto& n : names)
+      if (std::none_of(got.begin(), got.end(), [&](const Result& r) { return r.name == n; })) pending.push_back(n);
+    auto left = std::chrono::duration_cast<std::chrono::seconds>(end - std::chrono::steady_clock::now());
+    s.progress(fmt::format("waiting for {} ({}s to the deadline)", fmt::join(pending, ", "), left.count() + 1));
+    told = true;
+  }
+  if (told) s.progress("");
+  return shared.running != 0;
+}
+
+// The report in check_names() order; a check that did not answer is unknown.
+void collect(Report& rep, const std::vector<std::string>& names, detail::Sink& sink, const Settings& s,
+             const detail::Timer& whole) {
+  std::map<std::string, Result> got;
+  for (auto& r : sink.take()) got.emplace(r.name, std::move(r));
+  for (const auto& n : names) {
+    auto it = got.find(n);
+    if (it != got.end()) {
+      rep.checks.push_back(std::move(it->second));
+      continue;
+    }
+    Result r;
+    r.name = n;
+    r.state = State::unknown;
+    r.summary = fmt::format("did not finish within the deadline ({})", format_duration(s.deadline));
+    r.duration = whole.elapsed();
+    rep.checks.push_back(std::move(r));
+  }
+  rep.state = State::ok;
+  for (const auto& r : rep.checks) rep.state = worse(rep.state, r.state);
+}
 }  // namespace
 
 Report run(const Settings& s) {
-  using namespace detail;
-  Timer whole;
+  detail::Timer whole;
   Report rep;
   rep.timestamp = static_cast<std::int64_t>(std::time(nullptr));
   auto names = selected_names(s);
-  std::set<std::string> wanted(names.begin(), names.end());
-  auto sink = std::make_shared<Sink>(wanted);
+  auto sink = std::make_shared<detail::Sink>(std::set<std::string>(names.begin(), names.end()));
   auto shared = std::make_shared<Shared>();
-
-  const std::vector<std::pair<std::string, Group>> groups{
-      {"zerotier", zerotier_group}, {"forwarding", forwarding_group}, {"uplink", uplink_group}, {"lan", lan_group},
-      {"plan", plan_group},
+  const std::vector<std::pair<std::string, detail::Group>> groups{
+      {"zerotier", detail::zerotier_group}, {"forwarding", detail::forwarding_group},
+      {"uplink", detail::uplink_group},     {"lan", detail::lan_group},
+      {"plan", detail::plan_group},
   };
   auto runs = [&](const std::string& group) {
     return std::any_of(names.begin(), names.end(), [&](const std::string& n) { return belongs(group, n); });
@@ -111,71 +195,15 @@ Report run(const Settings& s) {
     } catch (const std::exception&) {
     }
   }
-  // Groups get a copy of the settings: an abandoned thread must not outlive
-  // them. The site is resolved once, here, so that every group judges the same one.
-  Settings copy = s;
-  if (!copy.resolved && (runs("zerotier") || runs("forwarding") || runs("plan"))) {
-    try {
-      copy.resolved = std::make_shared<const site::Site>(resolve_site(copy));
-    } catch (const std::exception&) {
-      // No rtnetlink: each group resolves what it can and says what it could not.
-    }
-  }
-  auto settings = std::make_shared<const Settings>(std::move(copy));
+  auto settings = prepare(s, runs("zerotier") || runs("forwarding") || runs("plan"));
   std::vector<std::thread> threads;
-  for (const auto& entry : groups) {
-    // Named references, not a structured binding: clang 14 cannot capture those in a lambda.
-    const std::string& group = entry.first;
-    const Group& fn = entry.second;
-    if (!runs(group)) continue;
-    {
-      std::lock_guard lk(shared->mu);
-      ++shared->running;
-    }
-    threads.emplace_back([fn = fn, group = group, settings, sink, shared] {
-      Timer t;
-      try {
-        fn(*settings, *sink);
-      } catch (const std::exception& e) {
-        // A group that fails as a whole: its missing checks become unknown with the reason.
-        for (const auto& n : check_names(*settings))
-          if (belongs(group, n) && sink->wants(n)) {
-            bool have = false;
-            for (const auto& r : sink->take()) have = have || r.name == n;
-            if (!have) sink->add(make(n, State::unknown, e.what(), t));
-          }
-      }
-      std::lock_guard lk(shared->mu);
-      --shared->running;
-      shared->cv.notify_all();
-    });
-  }
-  {
-    std::unique_lock lk(shared->mu);
-    shared->cv.wait_for(lk, s.deadline, [&] { return shared->running == 0; });
-    rep.abandoned = shared->running != 0;
-  }
+  for (const auto& [group, fn] : groups)
+    if (runs(group)) threads.push_back(start(group, fn, settings, sink, shared));
+  rep.abandoned = wait_for_groups(s, names, *sink, *shared);
   // Finished threads are joined (they are past their last statement), so no
   // thread outlives the run unless it was abandoned at the deadline.
   for (auto& t : threads) rep.abandoned ? t.detach() : t.join();
-
-  std::map<std::string, Result> got;
-  for (auto& r : sink->take()) got.emplace(r.name, std::move(r));
-  for (const auto& n : names) {
-    auto it = got.find(n);
-    if (it != got.end()) {
-      rep.checks.push_back(std::move(it->second));
-    } else {
-      Result r;
-      r.name = n;
-      r.state = State::unknown;
-      r.summary = fmt::format("did not finish within the deadline ({})", format_duration(s.deadline));
-      r.duration = whole.elapsed();
-      rep.checks.push_back(std::move(r));
-    }
-  }
-  rep.state = State::ok;
-  for (const auto& r : rep.checks) rep.state = worse(rep.state, r.state);
+  collect(rep, names, *sink, s, whole);
   rep.duration = whole.elapsed();
   return rep;
 }

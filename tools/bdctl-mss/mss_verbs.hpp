@@ -7,6 +7,7 @@
 
 #include "bdctl/mss.hpp"
 #include "cli.hpp"
+#include "verbs.hpp"  // tools/common
 
 namespace bdctl::mss_tool {
 
@@ -34,12 +35,7 @@ nlohmann::ordered_json chains_json(const std::vector<nft::DesiredChain>& chains)
 nlohmann::ordered_json clamps_json(const mss::Options& o);
 
 // Each verb registers its subcommand; the returned function runs it.
-using Runner = std::function<cli::Outcome()>;
-struct Verb {
-  const char* name;
-  const char* help;
-  std::function<Runner(CLI::App&)> setup;
-};
+using cli::Runner;
 Runner setup_set(CLI::App& sub);
 Runner setup_clear(CLI::App& sub);
 Runner setup_status(CLI::App& sub);
