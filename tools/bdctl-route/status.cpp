@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include "bdctl/rtnl.hpp"
+#include "bdctl/sysctl.hpp"
 #include "render.hpp"
 #include "route_verbs.hpp"
 
@@ -13,7 +14,7 @@ nlohmann::ordered_json to_json(const route::Status& s) {
   j["ok"] = s.ok();
   auto fw = nlohmann::ordered_json::array();
   for (const auto& f : s.forwarding)
-    fw.push_back({{"key", f.key},
+    fw.push_back({{"key", sysctl_dotted(f.key)},
                   {"runtime", f.runtime ? nlohmann::ordered_json(*f.runtime) : nullptr},
                   {"persisted", f.persisted ? nlohmann::ordered_json(*f.persisted) : nullptr},
                   {"persisted_file", f.persisted_file.empty() ? nullptr : nlohmann::ordered_json(f.persisted_file)},
@@ -49,7 +50,7 @@ std::string text(const ResolvedRoute& r, const route::Status& s) {
   std::string t = fmt::format("{}: {} ({}) <-> {} ({}), {}\n", verdict, r.options.zt_if, r.zt_source, r.options.lan_if,
                               r.lan_source, families_text(r.options));
   for (const auto& f : s.forwarding)
-    t += fmt::format("  [{}] {} = {} (at boot: {}{})\n", mark(f.ok), f.key, f.runtime.value_or("?"),
+    t += fmt::format("  [{}] {} = {} (at boot: {}{})\n", mark(f.ok), sysctl_dotted(f.key), f.runtime.value_or("?"),
                      f.persisted.value_or("unset"), f.persisted_file.empty() ? "" : " from " + f.persisted_file);
   for (const auto& d : s.rules) {
     t += fmt::format("  [{}] chain inet bdctl {}{}\n", mark(d.empty()), d.chain,

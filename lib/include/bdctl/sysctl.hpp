@@ -25,6 +25,12 @@ class Sysctl {
   std::string root_;
 };
 
+// A key as sysctl(8) prints it, whatever form it was given in: a path's '/'
+// become '.', and a '.' inside a component (the interface eth0.100) becomes
+// '/': "net/ipv4/conf/eth0.100/forwarding" -> "net.ipv4.conf.eth0/100.forwarding".
+// The one spelling every JSON document uses.
+std::string sysctl_dotted(const std::string& key);
+
 // A value that takes effect at boot, and the file that decides it.
 struct PersistedValue {
   std::string value;

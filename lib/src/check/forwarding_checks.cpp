@@ -107,8 +107,8 @@ void sysctl_check(Sink& sink, const Interfaces& ifs) {
     for (const auto& ifn : names) {
       // IPv4 forwards what arrives on an interface whose own forwarding is on.
       auto v = sc.get("net/ipv4/conf/" + ifn + "/forwarding");
-      values["net.ipv4.conf." + ifn + ".forwarding"] = show(v);
-      if (v && !on(v)) off.push_back("net.ipv4.conf." + ifn + ".forwarding");
+      values[sysctl_dotted("net/ipv4/conf/" + ifn + "/forwarding")] = show(v);
+      if (v && !on(v)) off.push_back(sysctl_dotted("net/ipv4/conf/" + ifn + "/forwarding"));
       auto rp = sc.get("net/ipv4/conf/" + ifn + "/rp_filter");
       // The kernel applies the larger of "all" and the interface's own value.
       int eff = std::max(number(all_rp), number(rp));
@@ -128,9 +128,10 @@ void sysctl_check(Sink& sink, const Interfaces& ifs) {
     if (!g) unread.push_back("net.ipv6.conf.all.forwarding");
     bool forced_everywhere = !names.empty();
     for (const auto& ifn : names) {
-      values["net.ipv6.conf." + ifn + ".forwarding"] = show(sc.get("net/ipv6/conf/" + ifn + "/forwarding"));
+      values[sysctl_dotted("net/ipv6/conf/" + ifn + "/forwarding")] =
+          show(sc.get("net/ipv6/conf/" + ifn + "/forwarding"));
       auto force = sc.get("net/ipv6/conf/" + ifn + "/force_forwarding");
-      if (force) values["net.ipv6.conf." + ifn + ".force_forwarding"] = *force;
+      if (force) values[sysctl_dotted("net/ipv6/conf/" + ifn + "/force_forwarding")] = *force;
       forced_everywhere = forced_everywhere && on(force);
     }
     if (!on(g) && !forced_everywhere) {

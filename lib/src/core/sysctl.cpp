@@ -149,4 +149,12 @@ std::optional<PersistedValue> SysctlDropins::effective(const std::string& key) c
   return result;
 }
 
+std::string sysctl_dotted(const std::string& key) {
+  if (key.find('/') == std::string::npos) return key;  // already dotted
+  std::string out;
+  out.reserve(key.size());
+  for (char c : key) out += c == '/' ? '.' : c == '.' ? '/' : c;
+  return out;
+}
+
 }  // namespace bdctl

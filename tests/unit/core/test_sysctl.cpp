@@ -78,3 +78,9 @@ TEST_CASE("atomic writes replace the whole file", "[unit]") {
   CHECK_THROWS_AS(write_file_atomic((t.path / "missing/dir/f").string(), "x"), SystemError);
   CHECK(*read_file(p) == "two");
 }
+
+TEST_CASE("sysctl keys are spelt as sysctl(8) prints them", "[unit]") {
+  CHECK(bdctl::sysctl_dotted("net.ipv4.ip_forward") == "net.ipv4.ip_forward");
+  CHECK(bdctl::sysctl_dotted("net/ipv4/conf/eth0/forwarding") == "net.ipv4.conf.eth0.forwarding");
+  CHECK(bdctl::sysctl_dotted("net/ipv4/conf/eth0.100/forwarding") == "net.ipv4.conf.eth0/100.forwarding");
+}
