@@ -54,4 +54,12 @@ check "on a terminal, check says which check it waits for" \
 "${run_check[@]}" >"$T_TMP/check.pipe" 2>"$T_TMP/check.err"
 check_eq "piped: nothing extra on stderr" "" "$(cat "$T_TMP/check.err")"
 
+# bdctl-mss probe: each probe says what it sends.
+on_tty "$T_TMP/probe.out" ip netns exec "${T_PREFIX}pi" "$BDCTL_BIN/bdctl-mss" probe 10.9.9.2 -4 --wait 300ms \
+  --timeout 1s --text
+check "on a terminal, the MTU probe says what it sends" \
+  grep -Eq 'probing 10.9.9.2 \(IPv4\): [0-9]+ bytes, probe 1 of at most [0-9]+' "$T_TMP/probe.out"
+ip netns exec "${T_PREFIX}pi" bdctl-mss probe 10.9.9.2 -4 --wait 300ms --timeout 1s --text >/dev/null 2>"$T_TMP/probe.err"
+check_not "piped: no probe lines on stderr" grep -q probing "$T_TMP/probe.err"
+
 done_testing

@@ -31,7 +31,9 @@ Runner setup_probe(CLI::App& sub) {
     o.wait = cli::duration_option("--wait", a->wait);
     o.timeout = cli::duration_option("--timeout", a->timeout);
     o.max_probes = parse_count("--max-probes", a->max_probes);
+    o.progress = cli::status_line;  // only when stderr is a terminal
     auto results = mss::probe(o);
+    cli::status_line("");
 
     cli::Outcome out;
     out.json = cli::document();

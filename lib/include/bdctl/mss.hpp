@@ -7,6 +7,7 @@
 #pragma once
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -130,6 +131,9 @@ struct ProbeOptions {
   std::chrono::milliseconds wait{1000};      // for each probe's answer
   std::chrono::milliseconds timeout{30000};  // for the whole probe of one family
   unsigned max_probes = 20;                  // per family
+  // Before each probe: what it sends ("probing 192.168.1.10 (IPv4): 1472
+  // bytes, probe 3 of at most 20"); "" when done. The tool's status line.
+  std::function<void(std::string_view)> progress{};
 };
 void validate(const ProbeOptions& o);
 

@@ -83,6 +83,9 @@ void measure(const Target& t, const ProbeOptions& o, ProbeResult& r) {
   while (ok + 1 < bad && r.probes < o.max_probes) {
     auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
     if (left.count() <= 0) break;
+    if (o.progress)
+      o.progress(fmt::format("probing {} ({}): {} bytes, probe {} of at most {}", r.address,
+                             r.family == AF_INET6 ? "IPv6" : "IPv4", next, r.probes + 1, o.max_probes));
     auto res = sock.probe(next, std::min(o.wait, left));
     ++r.probes;
     if (next <= floor_mtu) floor_tried = true;
