@@ -17,6 +17,7 @@
 
 #include "bdctl/duration.hpp"
 #include "bdctl/error.hpp"
+#include "bdctl/http.hpp"
 
 namespace bdctl::zerotier {
 
@@ -162,8 +163,7 @@ class Client {
   Location loc_;
   std::string token_;
   Millis timeout_;
-  struct Curl;
-  std::unique_ptr<Curl> curl_;
+  http::Client http_;
 };
 
 // The Linux interface of the ZeroTier network to route: the only joined

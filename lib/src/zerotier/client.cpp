@@ -1,6 +1,5 @@
-// HTTP to the local service through libcurl. libcurl is initialised on the
-// first Client only, so tools that never ask ZeroTier do not pay for it.
-#include <curl/curl.h>
+// HTTP to the local service through the one HTTP client (bdctl/http.hpp):
+// replies bounded, the token validated before it goes into a header.
 #include <fmt/format.h>
 
 #include <cerrno>
@@ -12,16 +11,14 @@
 #include "bdctl/duration.hpp"
 #include "bdctl/error.hpp"
 #include "bdctl/fileio.hpp"
+#include "bdctl/http.hpp"
 #include "bdctl/zerotier.hpp"
 
 namespace bdctl::zerotier {
 
 namespace {
-void curl_init_once() {
-  static std::once_flag once;
-  // Plain HTTP over loopback: no TLS back-end initialisation needed.
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_NOTHING); });
-}
+constexpr std::size_t kMaxToken = 256;           // zerotier-one writes 24 characters
+constexpr std::size_t kMaxReply = 4u << 20;      // /peer on a busy node is tens of KiB
 
 std::string trim_token(std::string s) {
   while (!s.empty() && std::strchr(" \t\r\n", s.back())) s.pop_back();
@@ -30,22 +27,13 @@ std::string trim_token(std::string s) {
   return s.substr(i);
 }
 
-size_t on_body(char* data, size_t size, size_t n, void* user) {
-  static_cast<std::string*>(user)->append(data, size * n);
-  return size * n;
+// A token goes into a request header: printable ASCII, no space, bounded.
+void validate_token(const std::string& t, const std::string& path) {
+  for (unsigned char c : t)
+    if (c <= ' ' || c >= 0x7f)
+      throw SystemError(fmt::format("{}: not a ZeroTier auth token (holds a control or non-ASCII character)", path));
 }
-
-struct SlistDeleter {
-  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
-};
 }  // namespace
-
-struct Client::Curl {
-  CURL* h = nullptr;
-  ~Curl() {
-    if (h) curl_easy_cleanup(h);
-  }
-};
 
 Client::Client(const ClientOptions& opt) : loc_(locate(opt)), timeout_(opt.timeout) {
   // The token: the named file, else <home>/authtoken.secret, else the per-user copy.
@@ -57,12 +45,13 @@ Client::Client(const ClientOptions& opt) : loc_(locate(opt)), timeout_(opt.timeo
   std::string first_error;
   for (const auto& path : candidates) {
     try {
-      auto text = read_file(path);
+      auto text = read_file(path, kMaxToken + 2);
       if (!text) {
         if (first_error.empty()) first_error = fmt::format("{} does not exist", path);
         continue;
       }
       token_ = trim_token(std::move(*text));
+      validate_token(token_, path);
       if (token_.empty()) {
         if (first_error.empty()) first_error = fmt::format("{} is empty", path);
         continue;
@@ -86,56 +75,40 @@ Client::Client(Client&&) noexcept = default;
 Client& Client::operator=(Client&&) noexcept = default;
 
 std::pair<long, std::string> Client::get(const std::string& path) {
-  curl_init_once();
-  if (!curl_) {
-    curl_ = std::make_unique<Curl>();
-    curl_->h = curl_easy_init();
-    if (!curl_->h) throw ApiError(Failure::protocol, "libcurl: cannot create a handle");
-  }
-  CURL* h = curl_->h;
-  curl_easy_reset(h);
-  std::string body;
-  std::string url = loc_.url_base + path;
-  std::string auth = "X-ZT1-Auth: " + token_;
-  std::unique_ptr<curl_slist, SlistDeleter> headers(curl_slist_append(nullptr, auth.c_str()));
-  // Wipe our copy of the header line: the token lives only in token_ and libcurl's list.
-  std::fill(auth.begin(), auth.end(), '\0');
-  char errbuf[CURL_ERROR_SIZE] = "";
-  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
-  curl_easy_setopt(h, CURLOPT_NOPROXY, "*");  // an http_proxy in the environment must not see the token
-  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http");
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);  // checks run in threads
-  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout_.count()));
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(timeout_.count()));
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-  CURLcode rc = curl_easy_perform(h);
+  http::Request req;
+  req.url = loc_.url_base + path;
+  req.timeout = timeout_;
+  req.max_body = kMaxReply;
+  req.user_agent = "bdctl";
+  req.headers.push_back("X-ZT1-Auth: " + token_);
   std::string where = loc_.url_base.substr(std::strlen("http://"));
-  if (rc == CURLE_COULDNT_CONNECT) {
-    throw ApiError(Failure::not_running,
-                   fmt::format("ZeroTier service not running: connection refused on {} (start it: systemctl start "
-                               "zerotier-one; port from {})",
-                               where, loc_.port_source));
+  http::Reply reply;
+  try {
+    reply = http_.get(req);
+  } catch (const http::Error& e) {
+    std::fill(req.headers[0].begin(), req.headers[0].end(), '\0');  // the token lives only in token_
+    switch (e.failure) {
+      case http::Failure::connect:
+        throw ApiError(Failure::not_running,
+                       fmt::format("ZeroTier service not running: connection refused on {} (start it: systemctl "
+                                   "start zerotier-one; port from {})",
+                                   where, loc_.port_source));
+      case http::Failure::timeout:
+        throw ApiError(Failure::timeout, fmt::format("ZeroTier service on {} did not answer GET {} within {}", where,
+                                                     path, format_duration(timeout_)));
+      case http::Failure::too_large:
+      case http::Failure::transport:
+        throw ApiError(Failure::protocol, fmt::format("ZeroTier service on {}: GET {}: {}", where, path, e.what()));
+    }
   }
-  if (rc == CURLE_OPERATION_TIMEDOUT) {
-    throw ApiError(Failure::timeout, fmt::format("ZeroTier service on {} did not answer GET {} within {}", where, path,
-                                                 format_duration(timeout_)));
-  }
-  if (rc != CURLE_OK) {
-    throw ApiError(Failure::protocol, fmt::format("ZeroTier service on {}: GET {}: {}", where, path,
-                                                  *errbuf ? errbuf : curl_easy_strerror(rc)));
-  }
-  long code = 0;
-  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
-  if (code == 401) {
+  std::fill(req.headers[0].begin(), req.headers[0].end(), '\0');
+  if (reply.status == 401) {
     throw ApiError(Failure::token_rejected,
                    fmt::format("ZeroTier service on {} rejected the auth token from {} (401): the token belongs to "
                                "another zerotier-one home, or this address is not allowed to manage it",
                                where, loc_.token_file));
   }
-  return {code, std::move(body)};
+  return {reply.status, std::move(reply.body)};
 }
 
 nlohmann::json Client::get_json(const std::string& path, bool allow_404) {
