@@ -1,26 +1,61 @@
-// An exclusive flock held for the lifetime of the object, so two bdctl
-// processes never interleave changes to the same thing.
+// Locks that no other user can plant, steal or unlink: every lock file lives
+// in one directory (paths::lock_dir(), /run/bdctl/lock) that bdctl creates
+// with mode 0700 and verifies before each use; the files are opened without
+// following links, never truncated, and re-checked after the flock so a
+// file unlinked from under a waiter is not mistaken for the lock.
 #pragma once
 #include <chrono>
 #include <string>
+
+#include "bdctl/error.hpp"
 #include "bdctl/fd.hpp"
 
 namespace bdctl {
 
+// The lock directory, created (0700) if missing. SystemError naming the
+// directory and what is wrong when it, or a directory above it, is owned by
+// another user or writable by others (a sticky /tmp above it is fine), or is
+// not a directory.
+Fd open_lock_dir();
+
+// A regular file NAME in the lock directory, created 0644 when missing; never
+// a link, never another user's file. The path for messages is lock_path(name).
+Fd open_lock_file(const std::string& name);
+std::string lock_path(const std::string& name);
+
+// How a FileLock waits for a lock another process holds.
+class LockWaiter {
+ public:
+  virtual ~LockWaiter() = default;
+  virtual void busy() {}  // once, when the lock is first found held
+  // Sleep until t; true to stop waiting (interrupted).
+  virtual bool sleep_until(std::chrono::steady_clock::time_point t);
+};
+
+// Thrown when the wait ends without the lock: timed out, or the waiter stopped it.
+struct LockBusy : SystemError {
+  LockBusy(const std::string& what, bool stopped) : SystemError(what), interrupted(stopped) {}
+  bool interrupted;
+};
+
+// An exclusive flock on lock file NAME, held for the object's lifetime; the
+// kernel drops it when the process dies, so there is no stale lock.
 class FileLock {
  public:
-  // Creates the lock file (and its directory) if needed; waits up to timeout
-  // for the lock, then throws SystemError naming the path.
-  FileLock(const std::string& path, std::chrono::milliseconds timeout);
+  // Waits up to timeout (0: try once). LockBusy when still held; SystemError
+  // for an unsafe lock directory or file.
+  FileLock(const std::string& name, std::chrono::milliseconds timeout, LockWaiter* waiter = nullptr);
   ~FileLock();
   FileLock(const FileLock&) = delete;
   FileLock& operator=(const FileLock&) = delete;
+  int fd() const { return fd_.get(); }
 
  private:
   Fd fd_;
 };
 
 // The lock every tool takes before changing the kernel's ruleset or sysctls.
+inline constexpr const char* kRulesetLock = "ruleset.lock";
 std::string ruleset_lock_path();
 
 }  // namespace bdctl

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 #include "bdctl/fd.hpp"
+#include "bdctl/lock.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -38,9 +39,10 @@ class BoardLock {
   BoardLock(const BoardLock&) = delete;
   BoardLock& operator=(const BoardLock&) = delete;
   static std::string path(const std::string& board);
+  static std::string file(const std::string& board);  // its name in the lock directory
 
  private:
-  Fd fd_;
+  std::optional<FileLock> lock_;
 };
 
 // Keeps requests to one board at least `spacing` apart, across processes:

@@ -35,7 +35,7 @@ SetResult set(const Options& o, bool check_only) {
   validate_live(o);
   SetResult res;
   res.chains = desired_chains(o);
-  FileLock lock(ruleset_lock_path(), kLockWait);
+  FileLock lock(kRulesetLock, kLockWait);
   nft::Session s;
   auto have = s.read_table();
 
@@ -71,7 +71,7 @@ SetResult set(const Options& o, bool check_only) {
 
 ClearResult clear(bool check_only) {
   ClearResult res;
-  FileLock lock(ruleset_lock_path(), kLockWait);
+  FileLock lock(kRulesetLock, kLockWait);
   nft::Session s;
   auto have = s.read_table();
   res.removed = own_chains(have);

@@ -12,6 +12,7 @@
 
 #include "bdctl/error.hpp"
 #include "bdctl/fileio.hpp"
+#include "bdctl/lock.hpp"
 #include "bdctl/paths.hpp"
 #include "bdctl/relay_safety.hpp"
 
@@ -22,14 +23,19 @@ bool Interrupt::wait_until(std::chrono::steady_clock::time_point t) {
   return false;
 }
 
-std::string BoardLock::path(const std::string& board) { return paths::lock_dir() + "/relay." + board + ".lock"; }
+std::string BoardLock::path(const std::string& board) { return lock_path(file(board)); }
+std::string BoardLock::file(const std::string& board) { return "relay." + board + ".lock"; }
 
 namespace {
 // Who holds a board's lock, as far as the lock file and the intent records say.
-std::string holder(const std::string& board, const std::string& path) {
+std::string holder(const std::string& board) {
   std::string pid;
   try {
-    if (auto text = read_file(path)) pid = text->substr(0, text->find('\n'));
+    Fd f = open_lock_file(BoardLock::file(board));
+    char buf[32] = {0};
+    ssize_t n = ::pread(f.get(), buf, sizeof buf - 1, 0);
+    if (n > 0) pid.assign(buf, std::size_t(n));
+    pid = pid.substr(0, pid.find_first_not_of("0123456789"));
   } catch (const SystemError&) {
   }
   if (pid.empty()) return "another bdctl-relay holds it";
@@ -40,39 +46,46 @@ std::string holder(const std::string& board, const std::string& path) {
   }
   return fmt::format("pid {} holds it", pid);
 }
+
+// The board lock's wait: interruptible, with one status line saying who holds it.
+class BoardWaiter final : public LockWaiter {
+ public:
+  BoardWaiter(const std::string& board, Interrupt* interrupt) : board_(board), interrupt_(interrupt) {}
+  ~BoardWaiter() override {
+    if (told_) interrupt_->status("");
+  }
+  BoardWaiter(const BoardWaiter&) = delete;
+  BoardWaiter& operator=(const BoardWaiter&) = delete;
+  void busy() override {
+    if (!interrupt_) return;
+    told_ = true;
+    interrupt_->status(fmt::format("waiting for board {}: {}", board_, holder(board_)));
+  }
+  bool sleep_until(std::chrono::steady_clock::time_point t) override {
+    return interrupt_ ? interrupt_->wait_until(t) : LockWaiter::sleep_until(t);
+  }
+
+ private:
+  const std::string& board_;
+  Interrupt* interrupt_;
+  bool told_ = false;
+};
 }  // namespace
 
 BoardLock::BoardLock(const std::string& board, Millis timeout, Interrupt* interrupt) {
-  std::string p = path(board);
-  make_dirs(paths::lock_dir());
-  fd_.reset(::open(p.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
-  if (!fd_.valid()) throw SystemError("lock " + p, errno);
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  bool told = false;
-  while (::flock(fd_.get(), LOCK_EX | LOCK_NB) != 0) {
-    int err = errno;  // before anything else can change it
-    if (!told && interrupt) {
-      told = true;
-      interrupt->status(fmt::format("waiting for board {}: {}", board, holder(board, p)));
-    }
-    if (err != EWOULDBLOCK && err != EINTR) throw SystemError("lock " + p, err);
-    auto now = std::chrono::steady_clock::now();
-    bool stop = now >= deadline;
-    if (!stop && interrupt)
-      stop = interrupt->wait_until(std::min(deadline, now + Millis(20)));
-    else if (!stop)
-      std::this_thread::sleep_for(Millis(20));
-    if (stop) {
-      if (interrupt && !interrupt->reason.empty())
-        throw SystemError(fmt::format("board {}: {} while waiting for its lock", board, interrupt->reason));
-      throw SystemError(fmt::format("board {} is busy: another bdctl-relay holds {} (waited {})", board, p,
-                                    format_duration(timeout)));
-    }
+  BoardWaiter waiter(board, interrupt);
+  try {
+    lock_.emplace(file(board), timeout, &waiter);
+  } catch (const LockBusy& e) {
+    if (e.interrupted && interrupt)
+      throw SystemError(fmt::format("board {}: {} while waiting for its lock", board, interrupt->reason));
+    throw SystemError(fmt::format("board {} is busy: another bdctl-relay holds {} (waited {})", board, path(board),
+                                  format_duration(timeout)));
   }
-  if (told) interrupt->status("");
-  // pid for whoever wonders who holds it; the lock itself is the flock.
-  std::string who = fmt::format("{}\n", ::getpid());
-  if (::ftruncate(fd_.get(), 0) == 0 && ::pwrite(fd_.get(), who.data(), who.size(), 0) < 0) {
+  // The pid for whoever wonders who holds it, written over the old one in
+  // place (a lock file is never truncated); the lock itself is the flock.
+  std::string who = fmt::format("{:<11}\n", ::getpid());
+  if (::pwrite(lock_->fd(), who.data(), who.size(), 0) < 0) {
   }
 }
 
@@ -89,10 +102,8 @@ std::chrono::steady_clock::time_point last_request_start(const std::string& boar
 
 std::chrono::steady_clock::time_point space_requests(const std::string& board, Millis spacing) {
   if (spacing <= Millis(0)) return starts()[board] = std::chrono::steady_clock::now();
-  std::string p = paths::lock_dir() + "/relay." + board + ".last";
-  make_dirs(paths::lock_dir());
-  Fd fd(::open(p.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
-  if (!fd.valid()) throw SystemError(p, errno);
+  std::string name = "relay." + board + ".last";
+  Fd fd = open_lock_file(name);
   char buf[32] = {0};
   ssize_t n = ::pread(fd.get(), buf, sizeof buf - 1, 0);
   long long last_ns = 0;
@@ -108,8 +119,9 @@ std::chrono::steady_clock::time_point space_requests(const std::string& board, M
     clock_gettime(CLOCK_MONOTONIC, &ts);
     now_ns = ts.tv_sec * 1'000'000'000LL + ts.tv_nsec;
   }
-  std::string s = std::to_string(now_ns);
-  if (::ftruncate(fd.get(), 0) != 0 || ::pwrite(fd.get(), s.data(), s.size(), 0) < 0) throw SystemError(p, errno);
+  // Fixed width, written in place: never truncated, never a mix of two lengths.
+  std::string s = fmt::format("{:020}\n", now_ns);
+  if (::pwrite(fd.get(), s.data(), s.size(), 0) < 0) throw SystemError(lock_path(name), errno);
   return starts()[board] = std::chrono::steady_clock::now();
 }
 

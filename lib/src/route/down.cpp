@@ -12,7 +12,7 @@ std::optional<Options> applied_options() { return load_state().applied; }
 
 DownResult down() {
   DownResult res;
-  FileLock lock(ruleset_lock_path(), 10s);
+  FileLock lock(kRulesetLock, 10s);
   nft::Session session;
   auto have = session.read_table();
   // A state file that could not be removed afterwards (read-only state dir)

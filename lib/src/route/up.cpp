@@ -48,7 +48,7 @@ UpResult up(const Options& o, const UpParams& p, Rtnl& rtnl) {
   auto want = desired_chains(o);  // validates names before anything changes
   if (!o.masquerade) res.router_routes = router_routes(o, rtnl);
 
-  FileLock lock(ruleset_lock_path(), 10s);
+  FileLock lock(kRulesetLock, 10s);
   nft::Session session;
   auto in = interference(o, session);
   res.warnings = std::move(in.warnings);
