@@ -1,5 +1,6 @@
 // Small file helpers: whole-file reads and crash-safe replacement.
 #pragma once
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <optional>
 #include <string>
@@ -7,8 +8,18 @@
 
 namespace bdctl {
 
-// nullopt when the file does not exist; SystemError for other failures.
-std::optional<std::string> read_file(const std::string& path);
+// "4 MiB", "512 bytes": sizes in messages.
+std::string size_text(std::size_t n);
+
+// Every read is bounded: /dev/zero or a runaway file ends in a clear error,
+// never in std::bad_alloc. Files bdctl reads are kilobytes.
+inline constexpr std::size_t kReadLimit = std::size_t(4) << 20;
+
+// nullopt when the file does not exist; SystemError for other failures and
+// for a file longer than limit bytes ("PATH: longer than 4 MiB", code() 0).
+// info, when given, gets fstat() of the file read (no race with a rename).
+std::optional<std::string> read_file(const std::string& path, std::size_t limit = kReadLimit,
+                                     struct stat* info = nullptr);
 
 // Write to a temporary file beside path, fsync, rename over path: readers see
 // the old or the new content, never a mix; on failure the old file is intact.

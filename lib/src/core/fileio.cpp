@@ -1,10 +1,19 @@
 #include "bdctl/fileio.hpp"
 
 #include <fcntl.h>
+#include <dirent.h>
+#include <signal.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
+
 #include <cerrno>
+#include <charconv>
+#include <cstdlib>
+#include <memory>
+#include <string_view>
 #include <cstdio>
 #include <utility>
 
@@ -13,12 +22,19 @@
 
 namespace bdctl {
 
-std::optional<std::string> read_file(const std::string& path) {
+std::string size_text(std::size_t n) {
+  if (n >= (std::size_t(1) << 20) && n % (std::size_t(1) << 20) == 0) return fmt::format("{} MiB", n >> 20);
+  if (n >= 1024 && n % 1024 == 0) return fmt::format("{} KiB", n >> 10);
+  return fmt::format("{} bytes", n);
+}
+
+std::optional<std::string> read_file(const std::string& path, std::size_t limit, struct stat* info) {
   Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
   if (f.fd < 0) {
     if (errno == ENOENT) return std::nullopt;
     throw SystemError(path, errno);
   }
+  if (info && ::fstat(f.fd, info) != 0) throw SystemError(path, errno);
   std::string out;
   char buf[4096];
   for (;;) {
@@ -28,14 +44,63 @@ std::optional<std::string> read_file(const std::string& path) {
       throw SystemError(path, errno);
     }
     if (n == 0) break;
+    if (out.size() + std::size_t(n) > limit) throw SystemError(fmt::format("{}: longer than {}", path, size_text(limit)));
     out.append(buf, std::size_t(n));
   }
   return out;
 }
 
+namespace {
+std::string dir_of(const std::string& path) {
+  auto slash = path.rfind('/');
+  return slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+}
+std::string base_of(const std::string& path) {
+  auto slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// Temporaries of path that a killed run left: "<base>.tmp.<pid>[.<random>]"
+// whose pid no longer runs. Removed by the next write of the same file.
+void remove_stale_temporaries(const std::string& path) {
+  const std::string prefix = base_of(path) + ".tmp.";
+  DIR* d = ::opendir(dir_of(path).c_str());
+  if (!d) return;
+  std::unique_ptr<DIR, int (*)(DIR*)> guard(d, ::closedir);
+  while (dirent* e = ::readdir(d)) {
+    std::string_view name(e->d_name);
+    if (name.substr(0, prefix.size()) != prefix) continue;
+    std::string_view rest = name.substr(prefix.size());
+    long pid = 0;
+    auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), pid);
+    if (ec != std::errc() || pid <= 0 || (end != rest.data() + rest.size() && *end != '.')) continue;
+    if (pid == ::getpid() || ::kill(pid_t(pid), 0) == 0 || errno != ESRCH) continue;
+    ::unlinkat(::dirfd(d), e->d_name, 0);
+  }
+}
+
+// "<path>.tmp.<pid>.<random>": unpredictable, so nobody can plant it first
+// in a directory others can write (and O_EXCL|O_NOFOLLOW refuse one anyway).
+std::string temp_name(const std::string& path) {
+  unsigned char r[6];
+  if (::getrandom(r, sizeof r, 0) != ssize_t(sizeof r))
+    for (auto& b : r) b = static_cast<unsigned char>(std::rand());
+  static const char digits[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+  std::string suffix;
+  for (auto b : r) suffix += digits[b % 36];
+  return path + ".tmp." + std::to_string(::getpid()) + "." + suffix;
+}
+}  // namespace
+
 StagedFile::StagedFile(std::string path, const std::string& content, mode_t mode)
-    : path_(std::move(path)), tmp_(path_ + ".tmp." + std::to_string(::getpid())) {
-  Fd f{::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)};
+    : path_(std::move(path)) {
+  remove_stale_temporaries(path_);
+  Fd f;
+  for (int attempt = 0; attempt < 8 && !f.valid(); ++attempt) {
+    tmp_ = temp_name(path_);
+    f.reset(::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode));
+    if (!f.valid() && errno != EEXIST) break;
+  }
   if (f.fd < 0) throw SystemError(tmp_, errno);
   auto fail = [&](int err) {
     ::unlink(tmp_.c_str());
@@ -99,8 +164,7 @@ void write_file_atomic(const std::string& path, const std::string& content, mode
 }
 
 void check_dir_writable(const std::string& path) {
-  auto slash = path.rfind('/');
-  std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  std::string dir = dir_of(path);
   // access() reports EROFS for a read-only mount even to root.
   if (::access(dir.c_str(), W_OK) != 0) throw SystemError(path, errno);
 }

@@ -53,13 +53,15 @@ void Audit::log(nlohmann::ordered_json event) {
 
   make_dirs(paths::log_dir(), 0750);
   std::string p = log_path();
-  Fd fd(::open(p.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640));
+  // O_NOFOLLOW: a link planted in the log directory must not be appended through.
+  Fd fd(::open(p.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0640));
   if (!fd.valid()) throw SystemError("audit log " + p, errno);
   // One write() per line: O_APPEND keeps concurrent lines whole.
   ssize_t w = ::write(fd.get(), s.data(), s.size());
-  int err = errno;
-  ::fsync(fd.get());
+  // A short write sets no errno: the stale one (EEXIST from mkdir) once read "File exists".
+  int err = w < 0 ? errno : ENOSPC;
   if (w != ssize_t(s.size())) throw SystemError("audit log " + p, err);
+  if (::fsync(fd.get()) != 0) throw SystemError("audit log " + p, errno);
 
   s.pop_back();
   ::openlog("bdctl-relay", LOG_PID, LOG_AUTHPRIV);
