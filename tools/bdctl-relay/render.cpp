@@ -33,6 +33,7 @@ ordered_json to_json(const relay::ActionResult& r) {
   j["result"] = r.result;
   j["error"] = r.error.empty() ? ordered_json(nullptr) : ordered_json(r.error);
   j["pulse_ms"] = opt(r.pulse_ms);
+  j["requested_ms"] = opt(r.requested_ms);
   j["before"] = state_json(r.before);
   j["during"] = state_json(r.during);
   j["after"] = state_json(r.after);
@@ -45,7 +46,7 @@ ordered_json to_json(const relay::ActionResult& r) {
 std::string to_text(const relay::ActionResult& r) {
   auto word = [](const std::optional<relay::RelayState>& s) { return relay::state_word(s); };
   std::string head = r.action == "pulse" || r.action == "recover"
-                         ? fmt::format("{} {}", r.action, format_duration(Millis(r.pulse_ms.value_or(0))))
+                         ? fmt::format("{} {}", r.action, format_duration(Millis(r.requested_ms.value_or(r.pulse_ms.value_or(0)))))
                          : r.action;
   std::string line;
   if (r.action == "status") {
@@ -59,7 +60,10 @@ std::string to_text(const relay::ActionResult& r) {
   } else {
     line = fmt::format("{}: {}: {} -> {}", r.name, head, word(r.before), word(r.after));
     if (r.during) line += fmt::format(" (during: {})", word(r.during));
-    line += fmt::format("  [{}, {} ms]", r.result, r.elapsed_ms);
+    if (r.action == "pulse" && r.pulse_ms && r.requested_ms && r.attempts > 0)
+      line += fmt::format("  [{}, held {} ms, {} ms in all]", r.result, *r.pulse_ms, r.elapsed_ms);
+    else
+      line += fmt::format("  [{}, {} ms]", r.result, r.elapsed_ms);
   }
   if (!r.error.empty()) line += fmt::format("\n  {}: {}", r.result, r.error);
   return line + "\n";

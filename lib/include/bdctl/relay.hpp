@@ -59,6 +59,18 @@ class Driver {
   virtual bool latches() const { return true; }
   // InputError when the channel cannot exist on this kind of device.
   virtual void check_channel(int channel) const = 0;
+
+  // Until cleared, every request gives up at `until`: a read in the middle
+  // of a pulse must not lengthen it. nullopt: the board's own timeout only.
+  void limit(std::optional<std::chrono::steady_clock::time_point> until) { until_ = until; }
+
+ protected:
+  // How long a request may take now: timeout, cut at the limit; SystemError
+  // naming the board once the limit has passed.
+  Millis budget(const std::string& board, Millis timeout) const;
+
+ private:
+  std::optional<std::chrono::steady_clock::time_point> until_;
 };
 
 // The driver a board names; InputError for an unknown driver or missing field.

@@ -27,7 +27,8 @@ struct ActionResult {
   std::string name, board, driver;
   int channel = 0;
   std::string action;  // status, on, off, pulse, recover
-  std::optional<long long> pulse_ms;
+  std::optional<long long> pulse_ms;      // a pulse: how long the relay was away from rest, measured
+  std::optional<long long> requested_ms;  // a pulse: the length asked for
   std::optional<RelayState> before, during, after;
   std::optional<double> supply_v;
   std::string result = "ok";  // ok, error, refused, interrupted, skipped
@@ -53,9 +54,23 @@ class Controller {
  private:
   Driver& driver(const std::string& board);
   RelayState state_of(const RelaySpec& r, const BoardReading& reading) const;
-  bool drive_to_rest(Driver& d, const RelaySpec& r, ActionResult& res, std::chrono::steady_clock::time_point give_up);
+  // Command rest and read back until at rest or give_up; rest_sent: when
+  // the first rest request left (the measured end of a pulse).
+  bool drive_to_rest(Driver& d, const RelaySpec& r, ActionResult& res, std::chrono::steady_clock::time_point give_up,
+                     std::optional<std::chrono::steady_clock::time_point>* rest_sent = nullptr);
   void audit(const ActionResult& res, const char* phase);
   [[noreturn]] void refuse(ActionResult& res, const std::string& why);
+  ActionResult blank_result(const RelaySpec& r, const char* action) const;
+  // Sets the verdict and elapsed time, writes the "done" audit line; a trail
+  // that cannot be written turns the verdict into an error, never an exception.
+  ActionResult done(ActionResult& res, std::chrono::steady_clock::time_point t0, std::string result,
+                    std::string error = {});
+
+  struct Held;
+  void check_pulse(const RelaySpec& r, const BoardSpec& b, Millis len, ActionResult& res);
+  Held hold(Driver& d, const RelaySpec& r, const BoardSpec& b, Millis len, ActionResult& res);
+  ActionResult end_pulse(Driver& d, const RelaySpec& r, const BoardSpec& b, const Intent& intent, const Held& h,
+                         ActionResult& res, std::chrono::steady_clock::time_point t0);
 
   RelayConfig config_;
   Audit& audit_;

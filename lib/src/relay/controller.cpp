@@ -29,15 +29,24 @@ RelayState Controller::state_of(const RelaySpec& r, const BoardReading& reading)
 }
 
 // Command rest and verify by reading back, retrying until give_up: a relay
-// left energised is the one outcome this tool must not produce silently.
+// left energised is the one outcome this tool must not produce silently. A
+// failed command is still followed by a read: the board may have switched
+// and lost only its reply (hung, reset or truncated).
 bool Controller::drive_to_rest(Driver& d, const RelaySpec& r, ActionResult& res,
-                               std::chrono::steady_clock::time_point give_up) {
+                               std::chrono::steady_clock::time_point give_up,
+                               std::optional<std::chrono::steady_clock::time_point>* rest_sent) {
   const bool rest = config_.rest_raw(r);
   std::string last_error;
   for (int round = 0;; ++round) {
+    auto sent = std::chrono::steady_clock::now();
     try {
       d.set(r.channel, rest);
-      ++res.attempts;
+    } catch (const SystemError& e) {
+      last_error = e.what();
+    }
+    ++res.attempts;
+    if (rest_sent && !*rest_sent) *rest_sent = std::max(sent, last_request_start(r.board));
+    try {
       for (int reads = 0; reads < 2; ++reads) {  // the board may lag its own reply
         RelayState s = state_of(r, d.read());
         res.after = s;
@@ -46,13 +55,39 @@ bool Controller::drive_to_rest(Driver& d, const RelaySpec& r, ActionResult& res,
       last_error = fmt::format("board {} still reports channel {} {} after commanding rest", r.board, r.channel,
                                res.after->on ? "on" : "off");
     } catch (const SystemError& e) {
-      last_error = e.what();
+      last_error = last_error.empty() ? e.what() : fmt::format("{}; reading it back: {}", last_error, e.what());
     }
     if (std::chrono::steady_clock::now() >= give_up || round >= 5) {
       res.error = last_error;
       return false;
     }
   }
+}
+
+ActionResult Controller::blank_result(const RelaySpec& r, const char* action) const {
+  ActionResult res;
+  res.name = r.name;
+  res.board = r.board;
+  res.driver = config_.board(r.board).driver;
+  res.channel = r.channel;
+  res.action = action;
+  return res;
+}
+
+ActionResult Controller::done(ActionResult& res, std::chrono::steady_clock::time_point t0, std::string result,
+                              std::string error) {
+  res.result = std::move(result);
+  if (!error.empty()) res.error = std::move(error);
+  res.elapsed_ms = std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - t0).count();
+  try {
+    audit(res, "done");
+  } catch (const SystemError& e) {
+    // The action happened: say so, and that its trail is missing.
+    res.error = res.error.empty() ? fmt::format("not in the audit trail: {}", e.what())
+                                  : fmt::format("{}; not in the audit trail: {}", res.error, e.what());
+    res.result = res.result == "ok" ? "error" : res.result;
+  }
+  return res;
 }
 
 void Controller::audit(const ActionResult& res, const char* phase) {

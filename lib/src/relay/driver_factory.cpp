@@ -38,4 +38,11 @@ std::unique_ptr<Driver> make_driver(const BoardSpec& b) {
                   b.name, b.driver));
 }
 
+Millis Driver::budget(const std::string& board, Millis timeout) const {
+  if (!until_) return timeout;
+  auto left = std::chrono::duration_cast<Millis>(*until_ - std::chrono::steady_clock::now());
+  if (left <= Millis(0)) throw SystemError(fmt::format("board {}: request abandoned: the pulse ends first", board));
+  return std::min(timeout, left);
+}
+
 }  // namespace bdctl::relay

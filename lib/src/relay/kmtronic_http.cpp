@@ -18,11 +18,11 @@ class KmtronicHttp final : public Driver {
 
   void set(int channel, bool raw) override {
     check_channel(channel);
-    http_.get(fmt::format("/FF{:02X}{}", channel, raw ? "01" : "00"));
+    http_.get(fmt::format("/FF{:02X}{}", channel, raw ? "01" : "00"), budget(board_.name, board_.timeout));
   }
 
   BoardReading read(bool) override {
-    HttpReply r = http_.get("/status.xml");
+    HttpReply r = http_.get("/status.xml", budget(board_.name, board_.timeout));
     if (r.status != 200) throw SystemError(fmt::format("board {}: status.xml answered HTTP {}", board_.name, r.status));
     try {
       return parse_kmtronic_status_xml(r.body);

@@ -45,10 +45,11 @@ class KmtronicSerial final : public Driver {
 
   BoardReading read(bool) override {
     ::tcflush(fd_.fd, TCIFLUSH);
+    const Millis wait = budget(board_.name, board_.timeout);
     unsigned char cmd[3] = {0xFF, 0x09, 0x00};
     write_all(cmd, 3);
     std::string reply;
-    auto deadline = std::chrono::steady_clock::now() + board_.timeout;
+    auto deadline = std::chrono::steady_clock::now() + wait;
     while (reply.size() < std::size_t(board_.channels)) {
       auto left = std::chrono::duration_cast<Millis>(deadline - std::chrono::steady_clock::now()).count();
       pollfd p{fd_.fd, POLLIN, 0};
@@ -56,7 +57,7 @@ class KmtronicSerial final : public Driver {
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0)
         throw SystemError(fmt::format("board {} ({}): {} of {} status bytes within {}", board_.name, board_.device,
-                                      reply.size(), board_.channels, format_duration(board_.timeout)));
+                                      reply.size(), board_.channels, format_duration(wait)));
       char buf[16];
       ssize_t got = ::read(fd_.fd, buf, std::size_t(board_.channels) - reply.size());
       if (got < 0 && (errno == EINTR || errno == EAGAIN)) continue;

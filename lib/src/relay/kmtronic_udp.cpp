@@ -44,16 +44,22 @@ class KmtronicUdp final : public Driver {
 
   BoardReading read(bool) override {
     drain();
+    const Millis wait = budget(board_.name, board_.timeout);
     send("FF0000");
-    auto deadline = std::chrono::steady_clock::now() + board_.timeout;
+    auto deadline = std::chrono::steady_clock::now() + wait;
+    std::string malformed;  // the last answer that was not a status
     for (;;) {
       auto left = std::chrono::duration_cast<Millis>(deadline - std::chrono::steady_clock::now()).count();
       pollfd p{sock_.fd, POLLIN, 0};
       int n = left > 0 ? ::poll(&p, 1, int(left)) : 0;
       if (n < 0 && errno == EINTR) continue;
-      if (n <= 0)
+      if (n <= 0) {
+        if (!malformed.empty())
+          throw SystemError(fmt::format("board {} ({}:{}): no valid status within {}; it answered: {}", board_.name,
+                                        board_.host, board_.port, format_duration(wait), malformed));
         throw SystemError(fmt::format("board {} ({}:{}): no reply within {}", board_.name, board_.host, board_.port,
-                                      format_duration(board_.timeout)));
+                                      format_duration(wait)));
+      }
       char buf[128];
       ssize_t got = ::recv(sock_.fd, buf, sizeof buf, 0);
       if (got < 0) {
@@ -64,9 +70,7 @@ class KmtronicUdp final : public Driver {
         return parse_kmtronic_udp_status(std::string_view(buf, std::size_t(got)));
       } catch (const SystemError& e) {
         // A late answer to a set command may arrive first; keep waiting for the status.
-        last_error_ = e.what();
-        if (std::chrono::steady_clock::now() >= deadline)
-          throw SystemError(fmt::format("board {}: {}", board_.name, last_error_));
+        malformed = e.what();
       }
     }
   }
@@ -90,7 +94,6 @@ class KmtronicUdp final : public Driver {
   }
   BoardSpec board_;
   UniqueFd sock_;
-  std::string last_error_;
 };
 }  // namespace
 

@@ -9,12 +9,7 @@ namespace bdctl::relay {
 ActionResult Controller::set(const std::string& name, bool on) {
   const RelaySpec& r = config_.relay(name);
   const BoardSpec& b = config_.board(r.board);
-  ActionResult res;
-  res.name = r.name;
-  res.board = r.board;
-  res.driver = b.driver;
-  res.channel = r.channel;
-  res.action = on ? "on" : "off";
+  ActionResult res = blank_result(r, on ? "on" : "off");
   if (r.momentary) refuse(res, fmt::format("{} is momentary (a reset contact): use 'pulse {}'", name, name));
   if (!on && r.is_protected)
     refuse(res, fmt::format("{} is protected (it feeds the site's own link or controller): refusing to switch it off",
@@ -24,13 +19,7 @@ ActionResult Controller::set(const std::string& name, bool on) {
                             name, name));
 
   auto t0 = std::chrono::steady_clock::now();
-  auto finish = [&](std::string result, std::string error = {}) {
-    res.result = std::move(result);
-    if (!error.empty()) res.error = std::move(error);
-    res.elapsed_ms = std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - t0).count();
-    audit(res, "done");
-    return res;
-  };
+  auto finish = [&](std::string result, std::string error = {}) { return done(res, t0, std::move(result), std::move(error)); };
   try {
     BoardLock lock(r.board, lock_wait_, &interrupt_);
     Driver& d = driver(r.board);

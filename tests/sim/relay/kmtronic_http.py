@@ -7,6 +7,10 @@ Routes: /FFnnss (nn = relay, 2 hex digits), /FFE0xx (whole bank), /relays.cgi
 board stop answering for good once two requests overlap or arrive closer
 than --min-gap ms; --delay adds latency; --temp-module serves the DS1820
 temperature module's status.xml instead. Auth: --auth USER:PASS (Basic).
+--status-delay adds latency to status.xml only (a board busy with its web
+page); --rest-reply hang|reset|truncate switches a relay back to 0 and then
+loses the reply to that command: answers after 5 s, resets the connection,
+or sends half of it (what a board on a weak Wi-Fi bridge does).
 """
 import argparse
 import base64
@@ -28,6 +32,8 @@ ap.add_argument("--hang", action="store_true")
 ap.add_argument("--min-gap", type=float, default=300, help="ms; closer requests hang the board (--hang)")
 ap.add_argument("--delay", type=float, default=0, help="ms before each reply")
 ap.add_argument("--temp-module", action="store_true")
+ap.add_argument("--status-delay", type=float, default=0, help="ms before each status.xml reply")
+ap.add_argument("--rest-reply", choices=["hang", "reset", "truncate"])
 ap.add_argument("--events")
 ap.add_argument("--ready")
 args = ap.parse_args()
@@ -96,6 +102,8 @@ class Handler(BaseHTTPRequestHandler):
         m = re.fullmatch(r"/FF([0-9A-Fa-f]{2})(0[01])", path)
         if m and m.group(1).upper() != "E0":
             set_relay(int(m.group(1), 16), int(m.group(2)))
+            if args.rest_reply and m.group(2) == "00":
+                return self.lose_reply()
             return self.reply(404 if args.quirk_404 else 200, b"")
         m = re.fullmatch(r"/FFE0([0-9A-Fa-f]{2})", path)
         if m:
@@ -114,6 +122,8 @@ class Handler(BaseHTTPRequestHandler):
             body = "<html><body>Status: %s</body></html>" % " ".join(str(v) for v in state[1:])
             return self.reply(200, body.encode())
         if path == "/status.xml":
+            if args.status_delay:
+                time.sleep(args.status_delay / 1000)
             if args.temp_module:
                 body = "<response>\n<temp0>21.5</temp0>\n<name0>Sensor1</name0>\n</response>\n"
             else:
@@ -122,6 +132,23 @@ class Handler(BaseHTTPRequestHandler):
                 body = "\r\n".join(lines + ["</response>", ""])
             return self.reply(200, body.encode(), "text/xml")
         return self.reply(404, b"<html>404 Not Found</html>")
+
+
+    def lose_reply(self):
+        log.write("lost-reply", args.rest_reply)
+        if args.rest_reply == "hang":
+            time.sleep(5)
+            return self.reply(200, b"")
+        if args.rest_reply == "reset":
+            import socket
+            import struct
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+            return
+        self.wfile.write(b"HTTP/1.0 200 OK\r\nContent-Length: 100\r\n\r\n<html>")
+        self.wfile.flush()
+        self.connection.shutdown(2)
+        self.connection.close()
 
 
 class Server(ThreadingHTTPServer):
