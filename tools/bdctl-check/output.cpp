@@ -1,5 +1,7 @@
 #include "output.hpp"
 
+#include "bdctl/printable.hpp"
+
 #include <cstdio>
 #include <ctime>
 #include <string_view>
@@ -30,7 +32,7 @@ void emit(const check::Report& r, CheckFormat f, bool pretty, const std::optiona
       s = doc.dump(pretty ? 2 : -1) + "\n";
       break;
     }
-    case CheckFormat::text: s = check::to_text(r); break;
+    case CheckFormat::text: s = printable(check::to_text(r), std::string::npos, true); break;
     case CheckFormat::nagios: s = check::to_nagios(r) + "\n"; break;
     case CheckFormat::prometheus: s = check::to_prometheus(r); break;
   }

@@ -1,5 +1,7 @@
 #include "cli.hpp"
 
+#include "bdctl/printable.hpp"
+
 #include <fmt/core.h>
 #include <unistd.h>
 
@@ -48,10 +50,11 @@ void write_stdout(std::string_view s) {
 void render(const Outcome& o, const OutputOptions& out) {
   if (out.resolve() == Format::json) {
     write_stdout(o.json.dump(out.pretty ? 2 : -1) + "\n");
-  } else if (!o.text.empty() && o.text.back() != '\n') {
-    write_stdout(o.text + "\n");
   } else {
-    write_stdout(o.text);
+    // Escapes from fields a device or the API sent must not reach the terminal.
+    std::string t = printable(o.text, std::string::npos, true);
+    if (!t.empty() && t.back() != '\n') t += '\n';
+    write_stdout(t);
   }
 }
 
@@ -100,7 +103,10 @@ int run(CLI::App& app, int argc, char** argv, const std::function<int()>& body, 
   const std::string name = app.get_name();
   // One version for every tool, the project's.
   app.set_version_flag("-V,--version", name + " " + BDCTL_VERSION, "Print the version and exit");
-  auto failed = [&](const std::string& msg, int code) {
+  // Error text may quote what a device or the ZeroTier API sent: one safe line.
+  auto failed = [&](const std::string& raw, int code) {
+    std::string msg = printable(raw, 4096);
+    fmt::print(stderr, "{}: {}\n", name, msg);
     if (on_error) on_error(msg);
     return code;
   };
@@ -119,19 +125,18 @@ int run(CLI::App& app, int argc, char** argv, const std::function<int()>& body, 
     // CLI11's own codes are 100+; bdctl documents one usage code.
     std::string msg = verb_error(app, argc, argv);
     if (msg.empty()) msg = e.what();
-    fmt::print(stderr, "{}: {}\nTry '{} --help' for more information.\n", name, msg, name);
-    return failed(msg, codes.usage);
+    std::string line = printable(msg, 4096);
+    fmt::print(stderr, "{}: {}\nTry '{} --help' for more information.\n", name, line, name);
+    if (on_error) on_error(line);
+    return codes.usage;
   } catch (const Error& e) {  // option validators that call library parsers
-    fmt::print(stderr, "{}: {}\n", name, e.what());
     return failed(e.what(), e.kind() == ErrorKind::input ? codes.usage : codes.failed);
   }
   try {
     return body();
   } catch (const Error& e) {
-    fmt::print(stderr, "{}: {}\n", name, e.what());
     return failed(e.what(), e.kind() == ErrorKind::input ? codes.usage : codes.failed);
   } catch (const std::exception& e) {
-    fmt::print(stderr, "{}: {}\n", name, e.what());
     return failed(e.what(), codes.failed);
   }
 }
@@ -140,7 +145,7 @@ void status_line(std::string_view line) {
   static const bool tty = ::isatty(STDERR_FILENO) == 1;
   if (!tty) return;
   // \r and "erase to end of line": the next line or the prompt starts clean.
-  std::string s = fmt::format("\r\x1b[K{}", line);
+  std::string s = fmt::format("\r\x1b[K{}", printable(line, 200));
   if (::write(STDERR_FILENO, s.data(), s.size()) < 0) {
     // a status line that cannot be shown is no failure of the run
   }

@@ -2,6 +2,8 @@
 // Nagios plugin line, a node_exporter textfile.
 #include <fmt/format.h>
 
+#include "bdctl/printable.hpp"
+
 #include <map>
 
 #include "internal.hpp"
@@ -68,12 +70,12 @@ std::string to_text(const Report& r) {
 std::string to_nagios(const Report& r) {
   // monitoring-plugins: "STATE - text | 'label'=value[UOM];warn;crit;min;max"; '|' must not
   // appear in the text, and one line only.
-  auto clean = [](std::string s) {
+  // Controls escaped (a forged "\r\nOK ..." stays on this line) and the text
+  // bounded: NRPE passes a few KiB at most.
+  auto clean = [](const std::string& raw) {
+    std::string s = printable(raw, 2048);
     for (auto& c : s)
-      if (c == '|')
-        c = '/';
-      else if (c == '\n' || c == '\r')
-        c = ' ';
+      if (c == '|') c = '/';
     return s;
   };
   std::string text;

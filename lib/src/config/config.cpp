@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <toml++/toml.h>
 
@@ -40,19 +41,44 @@ Config Config::parse(const std::string& text, const std::string& source_name) {
   return c;
 }
 
+namespace {
+constexpr std::size_t kMaxConfig = std::size_t(1) << 20;  // a site's config is a few KiB
+
+// Root acts on this file: one another user can write would hand them root's
+// relays and firewall, as sshd refuses such an authorized_keys.
+void check_owner(const std::string& p, const struct stat& st) {
+  const uid_t me = ::geteuid();
+  if (st.st_uid != 0 && st.st_uid != me)
+    throw InputError(fmt::format("config file {} is owned by uid {}, not root: refusing a file another user "
+                                 "controls (chown root {})",
+                                 p, st.st_uid, p));
+  // Devices are 0666 by design (--config /dev/null: no config); files are not.
+  if (S_ISREG(st.st_mode) && ((st.st_mode & S_IWOTH) || ((st.st_mode & S_IWGRP) && st.st_gid != 0)))
+    throw InputError(fmt::format("config file {} has mode {:04o}: writable by other users, refusing it (chmod go-w {})",
+                                 p, st.st_mode & 07777, p));
+}
+}  // namespace
+
 Config Config::load(const std::optional<std::string>& path) {
   std::string p = path ? *path : paths::config_file();
-  auto text = read_file(p);
+  struct stat st {};
+  std::optional<std::string> text;
+  try {
+    text = read_file(p, kMaxConfig, &st);
+  } catch (const SystemError& e) {
+    if (e.code() == 0) throw InputError(fmt::format("config file {}: larger than {} (not a bdctl config)", p, size_text(kMaxConfig)));
+    throw;
+  }
   if (!text) {
     if (path) throw InputError(fmt::format("config file '{}' does not exist", p));
     Config c;
     c.path_ = p;
     return c;
   }
+  check_owner(p, st);
   Config c = parse(*text, p);
   c.check_keys();
-  struct stat st {};
-  if (::stat(p.c_str(), &st) == 0 && (st.st_mode & S_IROTH) && text->find("password") != std::string::npos)
+  if ((st.st_mode & S_IROTH) && text->find("password") != std::string::npos)
     c.warnings_.push_back(fmt::format("{} holds passwords and is readable by other users (chmod 600 {})", p, p));
   return c;
 }

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "bdctl/error.hpp"
+#include "bdctl/printable.hpp"
 #include "flat_xml.hpp"
 #include "parsers.hpp"
 
@@ -58,7 +59,7 @@ void apply_rigrunner_settings(std::string_view text, BoardReading& reading) {
     for (auto& c : name)
       if (static_cast<unsigned char>(c) < 0x20) c = '?';
     for (auto& ch : reading.channels)
-      if (ch.channel == rail) ch.label = name;
+      if (ch.channel == rail) ch.label = printable(name, 64);  // shown as is: a board must not write escapes
   }
 }
 

@@ -9,6 +9,7 @@
 
 #include "bdctl/error.hpp"
 #include "bdctl/fileio.hpp"
+#include "bdctl/http.hpp"
 
 namespace bdctl::relay {
 
@@ -37,7 +38,7 @@ std::string read_password_file(const Config& c, const std::string& key, const st
         fmt::format("{}: '{}' has mode {:04o}: a password file must not be readable or writable by "
                     "others (chmod 600 {})",
                     c.where(key), path, st.st_mode & 07777, path));
-  auto text = read_file(path);
+  auto text = read_file(path, 4096);
   if (!text) throw InputError(fmt::format("{}: cannot read '{}'", c.where(key), path));
   while (!text->empty() && (text->back() == '\n' || text->back() == '\r')) text->pop_back();
   return *text;
@@ -53,6 +54,10 @@ BoardSpec load_board(const Config& c, const std::string& name) {
     throw InputError(
         fmt::format("{}: unknown driver '{}' ({})", c.where(k + "driver"), b.driver, fmt::join(names, ", ")));
   b.url = c.get_string(k + "url").value_or("");
+  if (http::url_has_credentials(b.url))
+    // The url is shown by list and in errors: never let it carry a password (and never echo it here).
+    throw InputError(fmt::format("{}: credentials in the url; put them in user and password (or password_file)",
+                                 c.where(k + "url")));
   b.host = c.get_string(k + "host").value_or("");
   b.device = c.get_string(k + "device").value_or("");
   b.user = c.get_string(k + "user").value_or("");
@@ -96,7 +101,10 @@ RelaySpec load_relay(const Config& c, const std::string& name) {
   RelaySpec r;
   r.name = name;
   r.board = need(c.get_string(k + "board"), c, k + "board");
-  r.channel = int(need(c.get_int(k + "channel"), c, k + "channel"));
+  // Range-checked before narrowing: 4294967297 must not become channel 1.
+  long long ch = need(c.get_int(k + "channel"), c, k + "channel");
+  if (ch < 0 || ch > 255) throw InputError(fmt::format("{}: channel {} out of range 0..255", c.where(k + "channel"), ch));
+  r.channel = int(ch);
   if (auto w = c.get_string(k + "wiring")) {
     if (*w == "NO" || *w == "no")
       r.wiring = Wiring::NO;

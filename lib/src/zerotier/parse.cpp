@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bdctl/error.hpp"
+#include "bdctl/printable.hpp"
 #include "bdctl/zerotier.hpp"
 
 namespace bdctl::zerotier {
@@ -24,7 +25,7 @@ const json& need(const json& j, const char* what, const std::string& key) {
 std::string str(const json& j, const char* what, const std::string& key) {
   const auto& v = need(j, what, key);
   if (!v.is_string()) bad(what, key, "a string");
-  return v.get<std::string>();
+  return printable(v.get<std::string>());
 }
 std::int64_t num(const json& j, const char* what, const std::string& key) {
   const auto& v = need(j, what, key);
@@ -43,6 +44,7 @@ void opt(const json& j, const std::string& key, T& out) {
   if (it != j.end() && !it->is_null()) {
     try {
       out = it->get<T>();
+      if constexpr (std::is_same_v<T, std::string>) out = printable(out);
     } catch (const json::exception&) {
     }
   }
@@ -54,7 +56,7 @@ std::vector<std::string> strings(const json& j, const char* what, const std::str
   if (!it->is_array()) bad(what, key, "an array");
   for (const auto& e : *it) {
     if (!e.is_string()) bad(what, key, "an array of strings");
-    out.push_back(e.get<std::string>());
+    out.push_back(printable(e.get<std::string>()));
   }
   return out;
 }
