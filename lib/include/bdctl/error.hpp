@@ -33,4 +33,8 @@ struct SystemError : Error {
   int errno_ = 0;
 };
 
+// EMFILE, ENFILE, ENOBUFS, ENOMEM: this process ran out of descriptors or
+// memory. Whatever it meant to observe is unknown, not broken.
+bool local_resource_error(int err) noexcept;
+
 }  // namespace bdctl

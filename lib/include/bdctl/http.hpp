@@ -28,7 +28,9 @@ struct Reply {
   std::string body;
 };
 
-enum class Failure { connect, timeout, too_large, transport };
+// local: this process could not even try (no descriptor or memory for a
+// socket): the service's state is unknown, not "down".
+enum class Failure { connect, timeout, too_large, transport, local };
 
 // A request that got no complete answer. what() is the reason alone
 // ("no reply within 1s", "answer larger than 1 MiB"): callers add who was asked.

@@ -124,6 +124,7 @@ enum class Failure {
   token_unreadable,
   token_rejected,  // 401
   protocol,        // unexpected status or body
+  local,           // this process could not open a socket (EMFILE): the service is unknown
 };
 
 // A SystemError (exit 1 in the tools) that also says which kind of failure.

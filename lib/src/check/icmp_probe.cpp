@@ -64,6 +64,10 @@ Sock open_socket(int family) {
   const bool v6 = family == AF_INET6;
   const int proto = v6 ? int(IPPROTO_ICMPV6) : int(IPPROTO_ICMP);
   s.fd = Fd(::socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, proto));
+  if (s.fd.fd < 0 && local_resource_error(errno)) {
+    s.error = fmt::format("the checker could not open a socket: {}", std::strerror(errno));
+    return s;
+  }
   if (s.fd.fd < 0) {
     int dgram_err = errno;
     s.fd = Fd(::socket(family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, proto));

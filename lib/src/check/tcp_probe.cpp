@@ -8,6 +8,7 @@
 #include <cstring>
 #include <memory>
 
+#include "bdctl/error.hpp"
 #include "probe.hpp"
 
 namespace bdctl::check::detail {
@@ -16,7 +17,11 @@ namespace {
 
 void classify(ProbeOutcome& o, int err) {
   o.error = std::strerror(err);
-  if (err == ECONNREFUSED)
+  if (local_resource_error(err) || err == EADDRNOTAVAIL) {
+    // The checker could not look (no descriptor, no local port): unknown, not a dead target.
+    o.kind = ProbeOutcome::unavailable;
+    o.error = fmt::format("the checker could not open a connection: {}", std::strerror(err));
+  } else if (err == ECONNREFUSED)
     o.kind = ProbeOutcome::refused;
   else if (err == EHOSTUNREACH || err == ENETUNREACH || err == EHOSTDOWN)
     o.kind = ProbeOutcome::unreachable;

@@ -294,6 +294,7 @@ void zerotier_group(const Settings& s, Sink& sink) {
                         case zt::Failure::timeout: return "timeout";
                         case zt::Failure::token_unreadable: return "token_unreadable";
                         case zt::Failure::token_rejected: return "token_rejected";
+                        case zt::Failure::local: return "local";
                         default: return "protocol";
                       }
                     }()}};

@@ -3,8 +3,10 @@
 #include <curl/curl.h>
 #include <fmt/format.h>
 
+#include <cstring>
 #include <mutex>
 
+#include "bdctl/error.hpp"
 #include "bdctl/fileio.hpp"
 
 namespace bdctl::http {
@@ -94,6 +96,10 @@ Reply Client::get(const Request& req) {
   CURLcode rc = curl_easy_perform(c);
   if (sink.overflow || rc == CURLE_FILESIZE_EXCEEDED)
     throw Error(Failure::too_large, fmt::format("answer larger than {}", size_text(req.max_body)));
+  long os_errno = 0;
+  curl_easy_getinfo(c, CURLINFO_OS_ERRNO, &os_errno);
+  if (rc != CURLE_OK && local_resource_error(int(os_errno)))
+    throw Error(Failure::local, fmt::format("cannot open a socket: {}", std::strerror(int(os_errno))));
   if (rc == CURLE_COULDNT_CONNECT) throw Error(Failure::connect, "connection refused");
   if (rc == CURLE_OPERATION_TIMEDOUT)
     throw Error(Failure::timeout, fmt::format("no reply within {}", format_duration(Millis(ms))));

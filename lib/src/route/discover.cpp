@@ -43,8 +43,9 @@ bool has_link(const site::Observed& o, const std::string& name) {
   for (const auto& l : o.links)
     if (l.name.rfind("zt", 0) == 0) zt.push_back(l.name);
   std::sort(zt.begin(), zt.end());
-  throw InputError(zt.empty() ? std::string("no ZeroTier interface found (no zt* link, and the ZeroTier service did "
-                                            "not answer): name it with --zt")
+  throw InputError(zt.empty() ? fmt::format("no ZeroTier interface found (no zt* link, and the ZeroTier service did "
+                                            "not answer: {}): name it with --zt",
+                                            o.zerotier_error.empty() ? "not asked" : o.zerotier_error)
                               : fmt::format("several ZeroTier interfaces ({}): choose one with --zt or --network",
                                             fmt::join(zt, ", ")));
 }

@@ -50,8 +50,9 @@ Client::Client(const ClientOptions& opt) : loc_(locate(opt)), timeout_(opt.timeo
         if (first_error.empty()) first_error = fmt::format("{} does not exist", path);
         continue;
       }
-      token_ = trim_token(std::move(*text));
-      validate_token(token_, path);
+      std::string t = trim_token(std::move(*text));
+      validate_token(t, path);
+      token_ = std::move(t);
       if (token_.empty()) {
         if (first_error.empty()) first_error = fmt::format("{} is empty", path);
         continue;
@@ -96,6 +97,8 @@ std::pair<long, std::string> Client::get(const std::string& path) {
       case http::Failure::timeout:
         throw ApiError(Failure::timeout, fmt::format("ZeroTier service on {} did not answer GET {} within {}", where,
                                                      path, format_duration(timeout_)));
+      case http::Failure::local:
+        throw ApiError(Failure::local, fmt::format("cannot ask the ZeroTier service on {}: {}", where, e.what()));
       case http::Failure::too_large:
       case http::Failure::transport:
         throw ApiError(Failure::protocol, fmt::format("ZeroTier service on {}: GET {}: {}", where, path, e.what()));
