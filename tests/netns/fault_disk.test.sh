@@ -176,6 +176,7 @@ SH
 for fault in full ro; do
   in_private $fault "$BDCTL_LOG_DIR" "$T_TMP/audit.sh"
   expect "relay pulse, $fault log dir" relay-audit.log 1
+  check_not "relay pulse, $fault log dir: the reason is the real one, not a stale 'File exists'" grep -q "File exists" "$T_TMP/err"
   check_not "relay pulse, $fault log dir: the relay was never energised" grep -q ' set ' "$T_TMP/board.events"
   check_eq "relay pulse, $fault log dir: the relay reads at rest" "True" \
     "$(on pi bdctl-relay -c "$T_TMP/relay.toml" --json status bms1 2>/dev/null |

@@ -84,6 +84,14 @@ check_eq "a url with credentials is refused: exit 2" 2 "$rc"
 check "... saying where they go" grep -q "url.toml:3: key 'boards.pi.url': credentials in the url; put them in user and password" "$T_TMP/e"
 check_not "... and the password appears nowhere" grep -q Sekr1t "$T_TMP/o" "$T_TMP/e"
 
+# --- a UDP board that answers, but not with a status ---
+bg on pi python3 "$SIM/relay/kmtronic_udp.py" --bind 127.0.0.1 --port 12399 --malformed --ready "$T_TMP/udp.ready"
+for _ in $(seq 50); do [ -e "$T_TMP/udp.ready" ] && break; sleep 0.1; done
+printf '[boards.u]\ndriver = "kmtronic-udp"\nhost = "127.0.0.1"\nport = 12399\ntimeout = "500ms"\n[relays.ru]\nboard = "u"\nchannel = 1\n' >"$T_TMP/udp.toml"
+on pi bdctl-relay -c "$T_TMP/udp.toml" --json status >"$T_TMP/o" 2>&1
+check "a malformed UDP answer is named as such, not 'no reply'" grep -q "no valid status within 500ms; it answered" "$T_TMP/o"
+check_not "... and the noise is escaped" grep -qP '\x00|\xff' "$T_TMP/o"
+
 # --- a channel number past 2^32 ---
 sed 's/^channel = 1/channel = 4294967297/' "$T_TMP/gpio.toml" >"$T_TMP/ch.toml"
 check_exit "channel = 4294967297 is refused, not channel 1" 2 on pi bdctl-relay -c "$T_TMP/ch.toml" list

@@ -29,7 +29,7 @@ void emit(const check::Report& r, CheckFormat f, bool pretty, const std::optiona
       doc["command"] = "check";
       doc["ok"] = r.state == check::State::ok;
       check::to_json(doc, r);
-      s = doc.dump(pretty ? 2 : -1) + "\n";
+      s = doc.dump(pretty ? 2 : -1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
       break;
     }
     case CheckFormat::text: s = printable(check::to_text(r), std::string::npos, true); break;

@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include "bdctl/http.hpp"
 #include "render.hpp"
 #include "verbs.hpp"
 
@@ -15,7 +16,7 @@ cli::Outcome list_relays(const Context& ctx) {
     j["name"] = name;
     j["driver"] = b.driver;
     // Where the board is; never its credentials.
-    j["address"] = !b.url.empty()      ? b.url
+    j["address"] = !b.url.empty()      ? http::redact_url(b.url)
                    : !b.host.empty()   ? fmt::format("{}:{}", b.host, b.port)
                    : !b.device.empty() ? b.device
                                        : b.chip;

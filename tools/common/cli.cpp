@@ -49,7 +49,8 @@ void write_stdout(std::string_view s) {
 
 void render(const Outcome& o, const OutputOptions& out) {
   if (out.resolve() == Format::json) {
-    write_stdout(o.json.dump(out.pretty ? 2 : -1) + "\n");
+    // replace: a byte a device sent that is not UTF-8 must not abort the one document.
+    write_stdout(o.json.dump(out.pretty ? 2 : -1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
   } else {
     // Escapes from fields a device or the API sent must not reach the terminal.
     std::string t = printable(o.text, std::string::npos, true);

@@ -18,6 +18,7 @@ ap.add_argument("--reply-to-set", action="store_true")
 ap.add_argument("--delay", type=float, default=0)
 ap.add_argument("--events")
 ap.add_argument("--ready")
+ap.add_argument("--malformed", action="store_true", help="answer status requests with noise (a board mid-reboot)")
 args = ap.parse_args()
 
 log = EventLog(args.events)
@@ -33,7 +34,7 @@ while True:
         time.sleep(args.delay / 1000)
     status = "".join(str(v) for v in state[1:]).encode()
     if cmd == "FF0000":
-        s.sendto(status, peer)
+        s.sendto(b"\x00\xffERR" if args.malformed else status, peer)
         continue
     m = re.fullmatch(r"FF([0-9A-F]{2})(0[01])", cmd)
     if m:
