@@ -45,9 +45,10 @@ ordered_json to_json(const relay::ActionResult& r) {
 
 std::string to_text(const relay::ActionResult& r) {
   auto word = [](const std::optional<relay::RelayState>& s) { return relay::state_word(s); };
-  std::string head = r.action == "pulse" || r.action == "recover"
-                         ? fmt::format("{} {}", r.action, format_duration(Millis(r.requested_ms.value_or(r.pulse_ms.value_or(0)))))
-                         : r.action;
+  std::string head =
+      r.action == "pulse" || r.action == "recover"
+          ? fmt::format("{} {}", r.action, format_duration(Millis(r.requested_ms.value_or(r.pulse_ms.value_or(0)))))
+          : r.action;
   std::string line;
   if (r.action == "status") {
     std::string extra;

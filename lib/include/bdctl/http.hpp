@@ -16,8 +16,8 @@ struct Request {
   std::string url;  // http:// (or https:// when allow_https)
   Millis timeout{3000};
   std::size_t max_body = std::size_t(1) << 20;  // a longer answer is an error, never buffered
-  std::vector<std::string> headers;              // "Name: value"
-  std::string user, password;                    // Basic auth when either is set
+  std::vector<std::string> headers;             // "Name: value"
+  std::string user, password;                   // Basic auth when either is set
   std::string user_agent = "bdctl";
   bool allow_https = false;
   bool fresh_connection = false;  // one short connection per request (KMTronic boards)

@@ -26,7 +26,7 @@ struct RelayState {
 struct ActionResult {
   std::string name, board, driver;
   int channel = 0;
-  std::string action;  // status, on, off, pulse, recover
+  std::string action;                     // status, on, off, pulse, recover
   std::optional<long long> pulse_ms;      // a pulse: how long the relay was away from rest, measured
   std::optional<long long> requested_ms;  // a pulse: the length asked for
   std::optional<RelayState> before, during, after;

@@ -3,8 +3,8 @@
 
 #include <toml++/toml.h>
 #include <algorithm>
-#include <unordered_set>
 #include <cstring>
+#include <unordered_set>
 
 #include "bdctl/config.hpp"
 #include "bdctl/error.hpp"

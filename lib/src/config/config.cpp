@@ -49,9 +49,10 @@ constexpr std::size_t kMaxConfig = std::size_t(1) << 20;  // a site's config is 
 void check_owner(const std::string& p, const struct stat& st) {
   const uid_t me = ::geteuid();
   if (st.st_uid != 0 && st.st_uid != me)
-    throw InputError(fmt::format("config file {} is owned by uid {}, not root: refusing a file another user "
-                                 "controls (chown root {})",
-                                 p, st.st_uid, p));
+    throw InputError(
+        fmt::format("config file {} is owned by uid {}, not root: refusing a file another user "
+                    "controls (chown root {})",
+                    p, st.st_uid, p));
   // Devices are 0666 by design (--config /dev/null: no config); files are not.
   if (S_ISREG(st.st_mode) && ((st.st_mode & S_IWOTH) || ((st.st_mode & S_IWGRP) && st.st_gid != 0)))
     throw InputError(fmt::format("config file {} has mode {:04o}: writable by other users, refusing it (chmod go-w {})",
@@ -66,7 +67,8 @@ Config Config::load(const std::optional<std::string>& path) {
   try {
     text = read_file(p, kMaxConfig, &st);
   } catch (const SystemError& e) {
-    if (e.code() == 0) throw InputError(fmt::format("config file {}: larger than {} (not a bdctl config)", p, size_text(kMaxConfig)));
+    if (e.code() == 0)
+      throw InputError(fmt::format("config file {}: larger than {} (not a bdctl config)", p, size_text(kMaxConfig)));
     throw;
   }
   if (!text) {

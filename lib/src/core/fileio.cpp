@@ -1,7 +1,7 @@
 #include "bdctl/fileio.hpp"
 
-#include <fcntl.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -11,10 +11,11 @@
 
 #include <cerrno>
 #include <charconv>
+#include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <random>
 #include <string_view>
-#include <cstdio>
 #include <utility>
 
 #include "bdctl/error.hpp"
@@ -44,7 +45,8 @@ std::optional<std::string> read_file(const std::string& path, std::size_t limit,
       throw SystemError(path, errno);
     }
     if (n == 0) break;
-    if (out.size() + std::size_t(n) > limit) throw SystemError(fmt::format("{}: longer than {}", path, size_text(limit)));
+    if (out.size() + std::size_t(n) > limit)
+      throw SystemError(fmt::format("{}: longer than {}", path, size_text(limit)));
     out.append(buf, std::size_t(n));
   }
   return out;
@@ -83,8 +85,10 @@ void remove_stale_temporaries(const std::string& path) {
 // in a directory others can write (and O_EXCL|O_NOFOLLOW refuse one anyway).
 std::string temp_name(const std::string& path) {
   unsigned char r[6];
-  if (::getrandom(r, sizeof r, 0) != ssize_t(sizeof r))
-    for (auto& b : r) b = static_cast<unsigned char>(std::rand());
+  if (::getrandom(r, sizeof r, 0) != ssize_t(sizeof r)) {
+    std::random_device rd;  // getrandom missing (old kernel, seccomp): the same source another way
+    for (auto& b : r) b = static_cast<unsigned char>(rd());
+  }
   static const char digits[] = "abcdefghijklmnopqrstuvwxyz0123456789";
   std::string suffix;
   for (auto b : r) suffix += digits[b % 36];
@@ -92,8 +96,7 @@ std::string temp_name(const std::string& path) {
 }
 }  // namespace
 
-StagedFile::StagedFile(std::string path, const std::string& content, mode_t mode)
-    : path_(std::move(path)) {
+StagedFile::StagedFile(std::string path, const std::string& content, mode_t mode) : path_(std::move(path)) {
   remove_stale_temporaries(path_);
   Fd f;
   for (int attempt = 0; attempt < 8 && !f.valid(); ++attempt) {

@@ -41,7 +41,7 @@ std::pair<std::string, std::string> split_existing(const std::string& path) {
     if (errno != ENOENT) throw SystemError("lock directory " + path, errno);
     auto slash = head.rfind('/');
     if (slash == std::string::npos || slash == 0) return {"/", head.substr(slash == 0 ? 1 : 0) + tail};
-    tail = head.substr(slash) + tail;
+    tail.insert(0, head.substr(slash));
     head.erase(slash);
   }
 }
@@ -56,12 +56,14 @@ Fd open_lock_dir() {
   std::string walked = "/";
   Fd dir(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
   if (!dir.valid()) throw SystemError("/", errno);
-  std::string rest = real.substr(1) + missing;
+  std::string rest = real.substr(1);
+  rest += missing;
   std::size_t pos = 0;
   auto refuse = [&](const std::string& where, const std::string& why) {
-    return SystemError(fmt::format("lock directory {}: {} is {}: refusing to keep locks there (remove it; bdctl "
-                                   "creates it owned by root, mode 0700)",
-                                   want, where, why));
+    return SystemError(
+        fmt::format("lock directory {}: {} is {}: refusing to keep locks there (remove it; bdctl "
+                    "creates it owned by root, mode 0700)",
+                    want, where, why));
   };
   for (;;) {
     struct stat st {};
@@ -73,15 +75,18 @@ Fd open_lock_dir() {
     std::string name = rest.substr(pos, slash == std::string::npos ? std::string::npos : slash - pos);
     pos = slash == std::string::npos ? rest.size() : slash + 1;
     if (name.empty() || name == ".") continue;
+    std::string here = walked;
+    if (here.back() != '/') here += '/';
+    here += name;
     if (::mkdirat(dir.get(), name.c_str(), 0700) != 0 && errno != EEXIST)
-      throw SystemError("lock directory " + walked + name, errno);
+      throw SystemError("lock directory " + here, errno);
     Fd next(::openat(dir.get(), name.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     if (!next.valid()) {
-      if (errno == ENOTDIR || errno == ELOOP) throw refuse(walked + name, "a link or not a directory");
-      throw SystemError("lock directory " + walked + name, errno);
+      if (errno == ENOTDIR || errno == ELOOP) throw refuse(here, "a link or not a directory");
+      throw SystemError("lock directory " + here, errno);
     }
     dir = std::move(next);
-    walked += (walked.back() == '/' ? "" : "/") + name;
+    walked = std::move(here);
   }
   return dir;
 }
@@ -116,7 +121,8 @@ FileLock::FileLock(const std::string& name, std::chrono::milliseconds timeout, L
     if (::flock(f.get(), LOCK_EX | LOCK_NB) == 0) {
       // Still the file the name points at? One unlinked (and maybe
       // recreated) while we waited locks nothing: start again.
-      struct stat held {}, now {};
+      struct stat held {
+      }, now{};
       if (::fstat(f.get(), &held) == 0 && ::stat(p.c_str(), &now) == 0 && held.st_dev == now.st_dev &&
           held.st_ino == now.st_ino) {
         fd_ = std::move(f);
@@ -131,7 +137,8 @@ FileLock::FileLock(const std::string& name, std::chrono::milliseconds timeout, L
       w.busy();
     }
     auto now = std::chrono::steady_clock::now();
-    if (now >= deadline) throw LockBusy(fmt::format("lock {}: held by another bdctl process (timed out waiting)", p), false);
+    if (now >= deadline)
+      throw LockBusy(fmt::format("lock {}: held by another bdctl process (timed out waiting)", p), false);
     if (w.sleep_until(std::min(deadline, now + std::chrono::milliseconds(20))))
       throw LockBusy(fmt::format("stopped waiting for {}", p), true);
   }

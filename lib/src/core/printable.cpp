@@ -25,9 +25,7 @@ std::string printable(std::string_view s, std::size_t max, bool keep_newlines) {
     auto c = static_cast<unsigned char>(s[i]);
     std::size_t n = 1;
     std::string piece;
-    if (c >= 0x20 && c < 0x7f) {
-      piece.assign(1, char(c));
-    } else if (keep_newlines && (c == '\n' || c == '\t')) {
+    if ((c >= 0x20 && c < 0x7f) || (keep_newlines && (c == '\n' || c == '\t'))) {
       piece.assign(1, char(c));
     } else if (c >= 0x80 && (n = utf8_len(s, i)) > 0) {
       piece.assign(s.substr(i, n));

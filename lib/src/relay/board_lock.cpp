@@ -35,7 +35,7 @@ std::string holder(const std::string& board) {
     char buf[32] = {0};
     ssize_t n = ::pread(f.get(), buf, sizeof buf - 1, 0);
     if (n > 0) pid.assign(buf, std::size_t(n));
-    pid = pid.substr(0, pid.find_first_not_of("0123456789"));
+    pid.resize(std::min(pid.size(), pid.find_first_not_of("0123456789")));
   } catch (const SystemError&) {
   }
   if (pid.empty()) return "another bdctl-relay holds it";

@@ -161,8 +161,7 @@ ActionResult Controller::end_pulse(Driver& d, const RelaySpec& r, const BoardSpe
     // At rest: a leftover record only makes the next run re-check it.
     if (h.failure.empty()) return done(res, t0, "error", fmt::format("{} is at rest; {}", r.name, e.what()));
   }
-  if (!h.failure.empty())
-    return done(res, t0, "error", fmt::format("{} (the relay is back at rest)", h.failure));
+  if (!h.failure.empty()) return done(res, t0, "error", fmt::format("{} (the relay is back at rest)", h.failure));
   if (h.interrupted)
     return done(res, t0, "interrupted", fmt::format("{}: pulse cut short, {} is at rest", interrupt_.reason, r.name));
   if (res.during && res.during->energised == config_.rest_raw(r))

@@ -19,7 +19,9 @@ ActionResult Controller::set(const std::string& name, bool on) {
                             name, name));
 
   auto t0 = std::chrono::steady_clock::now();
-  auto finish = [&](std::string result, std::string error = {}) { return done(res, t0, std::move(result), std::move(error)); };
+  auto finish = [&](std::string result, std::string error = {}) {
+    return done(res, t0, std::move(result), std::move(error));
+  };
   try {
     BoardLock lock(r.board, lock_wait_, &interrupt_);
     Driver& d = driver(r.board);

@@ -103,7 +103,8 @@ RelaySpec load_relay(const Config& c, const std::string& name) {
   r.board = need(c.get_string(k + "board"), c, k + "board");
   // Range-checked before narrowing: 4294967297 must not become channel 1.
   long long ch = need(c.get_int(k + "channel"), c, k + "channel");
-  if (ch < 0 || ch > 255) throw InputError(fmt::format("{}: channel {} out of range 0..255", c.where(k + "channel"), ch));
+  if (ch < 0 || ch > 255)
+    throw InputError(fmt::format("{}: channel {} out of range 0..255", c.where(k + "channel"), ch));
   r.channel = int(ch);
   if (auto w = c.get_string(k + "wiring")) {
     if (*w == "NO" || *w == "no")

@@ -16,13 +16,15 @@ class Rigrunner final : public Driver {
 
   void set(int channel, bool raw) override {
     check_channel(channel);
-    HttpReply r = http_.get(fmt::format("/status.xml?RAILENA{}={}", channel, raw ? 1 : 0), budget(board_.name, board_.timeout));
+    HttpReply r =
+        http_.get(fmt::format("/status.xml?RAILENA{}={}", channel, raw ? 1 : 0), budget(board_.name, board_.timeout));
     if (r.status != 200)
       throw SystemError(fmt::format("board {}: switching rail {} answered HTTP {}", board_.name, channel, r.status));
   }
 
   BoardReading read(bool details) override {
-    BoardReading out = parse(http_.get("/status.xml", budget(board_.name, board_.timeout)), "status.xml", parse_rigrunner_status_xml);
+    BoardReading out =
+        parse(http_.get("/status.xml", budget(board_.name, board_.timeout)), "status.xml", parse_rigrunner_status_xml);
     if (details) {
       HttpReply s = http_.get("/settings.cgi", budget(board_.name, board_.timeout));
       if (s.status == 200) apply_rigrunner_settings(s.body, out);  // names are a nicety: older firmware lacks them

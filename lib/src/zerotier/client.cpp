@@ -17,8 +17,8 @@
 namespace bdctl::zerotier {
 
 namespace {
-constexpr std::size_t kMaxToken = 256;           // zerotier-one writes 24 characters
-constexpr std::size_t kMaxReply = 4u << 20;      // /peer on a busy node is tens of KiB
+constexpr std::size_t kMaxToken = 256;       // zerotier-one writes 24 characters
+constexpr std::size_t kMaxReply = 4u << 20;  // /peer on a busy node is tens of KiB
 
 std::string trim_token(std::string s) {
   while (!s.empty() && std::strchr(" \t\r\n", s.back())) s.pop_back();

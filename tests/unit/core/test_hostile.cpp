@@ -25,9 +25,10 @@ TEST_CASE("printable escapes controls, keeps UTF-8 and bounds the length", "[uni
   CHECK(printable("a\x1b[2Jb") == "a\\x1b[2Jb");
   CHECK(printable("x\r\nOK forged") == "x\\x0d\\x0aOK forged");
   CHECK(printable("line\n", std::string::npos, true) == "line\n");
-  CHECK(printable("caf\xc3\xa9") == "caf\xc3\xa9");            // é stays
-  CHECK(printable("\xc2\x9b" "31m") == "\\xc2\\x9b31m");        // C1 CSI escaped
-  CHECK(printable("\xff\xfe") == "\\xff\\xfe");                 // not UTF-8
+  CHECK(printable("caf\xc3\xa9") == "caf\xc3\xa9");  // é stays
+  CHECK(printable("\xc2\x9b"
+                  "31m") == "\\xc2\\x9b31m");    // C1 CSI escaped
+  CHECK(printable("\xff\xfe") == "\\xff\\xfe");  // not UTF-8
   CHECK(printable("\x7f") == "\\x7f");
   std::string big(10000, 'x');
   auto cut = printable(big, 100);
