@@ -57,6 +57,20 @@ check_eq "the default lock dir is /run/bdctl/lock, 0700 root, holding the board'
 # The pid goes into the lock file in place: a longer older content is overwritten, never truncated.
 check "the lock file holds the pid, padded, not truncated" grep -Eq '^[0-9]+ +$' "$pub/sub/lock/relay.pi.lock"
 
+# --- a board lock deleted mid-pulse: recovery leaves a pulse whose run still lives ---
+export BDCTL_LOCK_DIR="$T_TMP/lock"
+bdctl-relay -c "$T_TMP/gpio.toml" --json pulse r1 --for 2s >"$T_TMP/long.json" 2>&1 &
+long=$!
+for _ in $(seq 50); do ls "$BDCTL_STATE_DIR/relay/intents/" 2>/dev/null | grep -q . && break; sleep 0.05; done
+rm -f "$BDCTL_LOCK_DIR/relay.pi.lock"
+bdctl-relay -c "$T_TMP/gpio.toml" --json recover >"$T_TMP/rec.json" 2>&1
+wait $long
+check_eq "a lock deleted mid-pulse: recover leaves the live pulse alone" 0 \
+  "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["recovered"]))' "$T_TMP/rec.json")"
+check "... which ends by itself, after its full length" python3 -c 'import json,sys
+r = json.load(open(sys.argv[1]))["relays"][0]
+assert r["result"] == "ok" and r["pulse_ms"] >= 1950, r' "$T_TMP/long.json"
+
 # --- a planted --output link in a directory others can write ---
 nobody ln -s "$T_TMP/victim" "$pub/bdctl.prom"
 on pi bdctl-check --config /dev/null --only plan --format prometheus --output "$pub/bdctl.prom" >/dev/null 2>&1
