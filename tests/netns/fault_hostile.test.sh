@@ -115,14 +115,19 @@ check_exit "channel = 2^63-1 is refused" 2 on pi bdctl-relay -c "$T_TMP/ch.toml"
 check_not "... and never reported as channel -1" grep -q "channel -1" "$T_TMP/err"
 
 # --- a huge config, and many targets ---
+# Memory is judged against a baseline run of the same binary (a sanitizer
+# build has a larger floor): peak_kib CMD... prints the peak RSS in KiB of CMD
+# run in the Pi's namespace.
+peak_kib() { /usr/bin/time -f %M -o "$T_TMP/rss" ip netns exec "${T_PREFIX}pi" "$@" >/dev/null 2>"$T_TMP/e"; echo $? >"$T_TMP/rc"; tail -1 "$T_TMP/rss"; }
+base=$(peak_kib bdctl-relay -c "$T_TMP/gpio.toml" list)
 python3 -c 'import sys; open(sys.argv[1], "w").write("# x\n" * (13 << 20))' "$T_TMP/huge.toml"
 t0=$(date +%s%N)
-on pi /usr/bin/time -f %M -o "$T_TMP/rss" bdctl-relay -c "$T_TMP/huge.toml" list >/dev/null 2>"$T_TMP/e"; rc=$?
+kib=$(peak_kib bdctl-relay -c "$T_TMP/huge.toml" list)
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
-check_eq "a 52 MB config: exit 2" 2 "$rc"
+check_eq "a 52 MB config: exit 2" 2 "$(cat "$T_TMP/rc")"
 check "... 'larger than 1 MiB'" grep -q "larger than 1 MiB" "$T_TMP/e"
-check "... in bounded memory (peak RSS $(tail -1 "$T_TMP/rss") KiB < 20 MiB) and time ($ms ms)" \
-  test "$(tail -1 "$T_TMP/rss")" -lt 20480 -a "$ms" -lt 2000
+check "... in bounded memory (peak RSS $kib KiB, $base without it: under 16 MiB more) and time ($ms ms)" \
+  test $((kib - base)) -lt 16384 -a "$ms" -lt 3000
 python3 -c 'import sys
 with open(sys.argv[1], "w") as f:
     f.write("[check.targets]\n")
@@ -137,14 +142,17 @@ check "... in linear time ($ms ms, under 3 s)" test "$ms" -lt 3000
 bg on pi python3 "$SIM/zerotier/hostile.py" endless "$T_TMP/ztend"
 bg on pi python3 "$SIM/zerotier/hostile.py" escapes "$T_TMP/ztesc"
 for h in ztend ztesc; do for _ in $(seq 50); do [ -s "$T_TMP/$h/zerotier-one.port" ] && break; sleep 0.1; done; done
+base=$(peak_kib bdctl-check --config /dev/null --zt-home "$T_TMP/ztend" --zt-port 1 --only zerotier.service --json)
 on pi /usr/bin/time -f %M -o "$T_TMP/rss" bdctl-check --config /dev/null --zt-home "$T_TMP/ztend" --only zerotier.service \
   --json >"$T_TMP/r.json" 2>/dev/null
+kib=$(tail -1 "$T_TMP/rss")
 check_eq "an endless API body: zerotier.service unknown" unknown "$(cstatus "$T_TMP/r.json" zerotier.service)"
 check "... saying the answer was too large" grep -q "answer larger than 4 MiB" "$T_TMP/r.json"
-check "... in bounded memory (peak RSS $(tail -1 "$T_TMP/rss") KiB < 40 MiB)" test "$(tail -1 "$T_TMP/rss")" -lt 40960
-on pi /usr/bin/time -f %M -o "$T_TMP/rss" bdctl-route up --lan eth0 --dry-run --zt-home "$T_TMP/ztend" >/dev/null 2>"$T_TMP/e"; rc=$?
-check "bdctl-route up against it: fails (exit $rc) naming the size, in bounded memory ($(tail -1 "$T_TMP/rss") KiB)" \
-  test "$rc" != 0 -a "$(tail -1 "$T_TMP/rss")" -lt 40960
+check "... in bounded memory (peak RSS $kib KiB, $base when refused: under 32 MiB more)" test $((kib - base)) -lt 32768
+base=$(peak_kib bdctl-route up --lan eth0 --dry-run --zt-home "$T_TMP/ztend" --zt-port 1)
+kib=$(peak_kib bdctl-route up --lan eth0 --dry-run --zt-home "$T_TMP/ztend")
+check "bdctl-route up against it: fails (exit $(cat "$T_TMP/rc")) in bounded memory ($kib KiB, $base when refused)" \
+  test "$(cat "$T_TMP/rc")" != 0 -a $((kib - base)) -lt 32768
 check "... naming the size" grep -q "answer larger than 4 MiB" "$T_TMP/e"
 check_exit "--zt-token-file /dev/zero: a clear error, not bad_alloc" 3 \
   on pi bdctl-check --config /dev/null --zt-home "$T_TMP/ztesc" --zt-token-file /dev/zero --only zerotier.service --format nagios
@@ -175,16 +183,30 @@ time.sleep(600)'
 for _ in $(seq 50); do [ -e "$T_TMP/listening" ] && break; sleep 0.1; done
 on pi bdctl-check --config /dev/null --only lan "${targets[@]}" --json >"$T_TMP/all.json"
 check_eq "with enough descriptors all 40 targets answer" 40 "$(grep -o '"name":"lan.t[0-9]*","status":"ok"' "$T_TMP/all.json" | wc -l)"
-on pi prlimit --nofile=24 bdctl-check --config /dev/null --only lan "${targets[@]}" --json >"$T_TMP/emfile.json"; rc=$?
-python3 - "$T_TMP/emfile.json" >"$T_TMP/emfile.txt" <<'PY'
+# UBSan's vptr check needs descriptors of its own (a pipe per check, to test
+# memory) and, built -fno-sanitize-recover, aborts the run when it has none:
+# under a sanitizer this step is judged by scripts/test's plain build, which
+# CI runs first; here it proves only that the sanitizer is the one failing.
+if grep -q __ubsan_handle "$(command -v bdctl-check)"; then
+  # Its report goes to stderr, not to the stage's report files: this one is expected.
+  UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}log_path=stderr" \
+    on pi prlimit --nofile=24 bdctl-check --config /dev/null --only lan "${targets[@]}" --json >/dev/null 2>"$T_TMP/emfile.err"
+  check "EMFILE under UBSan: only the sanitizer's own EMFILE artefact (judged in the plain build)" \
+    grep -q "object has invalid vptr" "$T_TMP/emfile.err"
+else
+  on pi prlimit --nofile=24 bdctl-check --config /dev/null --only lan "${targets[@]}" --json >"$T_TMP/emfile.json" \
+    2>"$T_TMP/emfile.err"; rc=$?
+  python3 - "$T_TMP/emfile.json" >"$T_TMP/emfile.txt" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
 print(" ".join(sorted({c["status"] for c in d["checks"]})))
 print(sum(c["status"] == "unknown" and "could not open" in c["summary"] for c in d["checks"]))
 PY
-check_not "EMFILE: no target is called critical" grep -q critical "$T_TMP/emfile.txt"
-check "EMFILE: the targets it could not probe are unknown, saying why" test "$(sed -n 2p "$T_TMP/emfile.txt")" -gt 0
-check_eq "EMFILE: exit 3 (UNKNOWN), not 2 (CRITICAL)" 3 "$rc"
+  check_not "EMFILE: no target is called critical" grep -q critical "$T_TMP/emfile.txt"
+  check "EMFILE: the targets it could not probe are unknown, saying why" test "$(sed -n 2p "$T_TMP/emfile.txt")" -gt 0
+  check_eq "EMFILE: exit 3 (UNKNOWN), not 2 (CRITICAL)" 3 "$rc"
+  check_eq "EMFILE: nothing on stderr" "" "$(cat "$T_TMP/emfile.err")"
+fi
 
 # --- a killed run's temporaries are removed by the next run of the same tool ---
 mkdir -p "$BDCTL_STATE_DIR" "$BDCTL_SYSCTL_DIR"
