@@ -1,13 +1,14 @@
 #include <fmt/format.h>
 
 #include "bdctl/http.hpp"
+#include "relay_verbs.hpp"
 #include "render.hpp"
-#include "verbs.hpp"
 
 namespace bdctl::relay_tool {
 
 using nlohmann::ordered_json;
 
+namespace {
 cli::Outcome list_relays(const Context& ctx) {
   cli::Outcome o = outcome("list", ctx.config.source, ctx.recovered, {});
   o.json["boards"] = ordered_json::array();
@@ -57,6 +58,11 @@ cli::Outcome list_relays(const Context& ctx) {
   if (ctx.config.relays.empty()) text = fmt::format("no relays configured in {}\n", ctx.config.source);
   o.text += text;
   return o;
+}
+}  // namespace
+
+cli::Runner setup_list(CLI::App&) {
+  return [] { return with_context({}, [](Context& ctx) { return list_relays(ctx); }); };
 }
 
 }  // namespace bdctl::relay_tool

@@ -10,6 +10,7 @@ int run_verbs(const Tool& tool, const std::vector<Verb>& verbs, int argc, char**
   if (tool.footer) app.footer(tool.footer);
   OutputOptions out;
   add_output_flags(app, out);
+  if (tool.options) tool.options(app);
   std::string_view wanted;  // the verb named: only its options are built
   for (int i = 1; i < argc && wanted.empty(); ++i)
     for (const auto& v : verbs)

@@ -25,6 +25,8 @@ struct Tool {
   const char* name;    // "bdctl-config"
   const char* about;   // the first lines of --help
   const char* footer;  // examples, exit status, the man page
+  // Options every verb shares, given before the verb (bdctl-relay -c FILE pulse ...).
+  std::function<void(CLI::App&)> options = {};
 };
 
 // Parses argv against the table, runs the named verb and renders its outcome;
