@@ -82,7 +82,10 @@ struct Settings {
   // What the flags and the config say about the site; the rest is resolved
   // by run() (bdctl/site.hpp) and shared by every group.
   site::Given site;
-  std::shared_ptr<const site::Site> resolved;                // set by run() unless given
+  std::shared_ptr<const site::Site> resolved;  // set by run() unless given
+  // The ZeroTier networks run() read for the site, when the service answered:
+  // the zerotier group judges the same answer instead of asking again.
+  std::shared_ptr<const std::vector<zerotier::Network>> zt_networks;
   std::vector<Range> pools;                                  // DHCP pools and ranges that must not overlap
   std::vector<std::pair<std::string, IpAddr>> static_hosts;  // must sit outside the pools
   std::vector<std::string> only, skip;                       // check names or groups

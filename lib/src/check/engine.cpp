@@ -88,7 +88,7 @@ std::shared_ptr<const Settings> prepare(const Settings& s, bool needs_site) {
   Settings copy = s;
   if (!copy.resolved && needs_site) {
     try {
-      copy.resolved = std::make_shared<const site::Site>(detail::resolve_site(copy));
+      copy.resolved = std::make_shared<const site::Site>(detail::resolve_site(copy, &copy.zt_networks));
     } catch (const std::exception&) {
       // No rtnetlink: each group resolves what it can and says what it could not.
     }

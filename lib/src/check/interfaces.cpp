@@ -7,12 +7,14 @@
 
 namespace bdctl::check::detail {
 
-site::Site resolve_site(const Settings& s) {
+site::Site resolve_site(const Settings& s, std::shared_ptr<const std::vector<zerotier::Network>>* networks) {
   Rtnl rt;
   site::ObserveOptions o;
   o.zt = s.zt;
   o.zt.timeout = s.timeout;
-  return site::resolve(s.site, site::observe(s.site, o, rt));
+  auto seen = site::observe(s.site, o, rt);
+  if (networks && seen.networks) *networks = std::make_shared<const std::vector<zerotier::Network>>(*seen.networks);
+  return site::resolve(s.site, seen);
 }
 
 Interfaces find_interfaces(const Settings& s) {

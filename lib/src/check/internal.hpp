@@ -65,6 +65,7 @@ struct Interfaces {
 };
 Interfaces find_interfaces(const Settings& s);
 // The site for these settings (flags and config, then the system and the service).
-site::Site resolve_site(const Settings& s);
+// networks, when given, gets the ZeroTier networks the observation read (if the service answered).
+site::Site resolve_site(const Settings& s, std::shared_ptr<const std::vector<zerotier::Network>>* networks = nullptr);
 
 }  // namespace bdctl::check::detail

@@ -323,7 +323,9 @@ void zerotier_group(const Settings& s, Sink& sink) {
   std::vector<zt::Network> nets;
   try {
     Timer tn;
-    if (s.site.network) {
+    if (s.zt_networks) {
+      nets = *s.zt_networks;  // the answer the site was resolved from: one question, one truth
+    } else if (s.site.network) {
       if (auto n = c->network(s.site.network->value)) nets.push_back(*n);
     } else {
       nets = c->networks();
