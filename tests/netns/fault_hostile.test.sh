@@ -71,6 +71,15 @@ check "... which ends by itself, after its full length" python3 -c 'import json,
 r = json.load(open(sys.argv[1]))["relays"][0]
 assert r["result"] == "ok" and r["pulse_ms"] >= 1950, r' "$T_TMP/long.json"
 
+# --- a link in place of the audit log is never appended through ---
+mkdir -p "$T_TMP/log2"
+ln -s "$T_TMP/victim" "$T_TMP/log2/relay-audit.log"
+ev=$(grep -c ' 1$' "$T_TMP/gpio.events")
+BDCTL_LOG_DIR="$T_TMP/log2" bdctl-relay -c "$T_TMP/gpio.toml" --json pulse r1 >"$T_TMP/o" 2>"$T_TMP/e"; rc=$?
+check_eq "a linked audit log: refused, exit 1, the line never energised" "1 $ev" "$rc $(grep -c ' 1$' "$T_TMP/gpio.events")"
+check "... naming the log" grep -q "audit log $T_TMP/log2/relay-audit.log: Too many levels of symbolic links" "$T_TMP/e"
+check_eq "... and the link's target is untouched" "root's file" "$(cat "$T_TMP/victim")"
+
 # --- a planted --output link in a directory others can write ---
 nobody ln -s "$T_TMP/victim" "$pub/bdctl.prom"
 on pi bdctl-check --config /dev/null --only plan --format prometheus --output "$pub/bdctl.prom" >/dev/null 2>&1
