@@ -122,7 +122,9 @@ std::chrono::steady_clock::time_point space_requests(const std::string& board, M
   // Fixed width, written in place: never truncated, never a mix of two lengths.
   std::string s = fmt::format("{:020}\n", now_ns);
   if (::pwrite(fd.get(), s.data(), s.size(), 0) < 0) throw SystemError(lock_path(name), errno);
-  return starts()[board] = std::chrono::steady_clock::now();
+  // The start returned is the one recorded (steady_clock is CLOCK_MONOTONIC):
+  // the next caller spaces from exactly this instant, not from a later read.
+  return starts()[board] = std::chrono::steady_clock::time_point(std::chrono::nanoseconds(now_ns));
 }
 
 }  // namespace bdctl::relay
