@@ -27,6 +27,12 @@ struct InputError : Error {
 struct SystemError : Error {
   explicit SystemError(const std::string& msg) : Error(ErrorKind::system, msg) {}
   SystemError(const std::string& what, int err);  // "what: strerror(err)"
+  // A whole message already written, and the errno it came from.
+  static SystemError with_code(const std::string& msg, int err) {
+    SystemError e(msg);
+    e.errno_ = err;
+    return e;
+  }
   int code() const noexcept { return errno_; }
 
  private:

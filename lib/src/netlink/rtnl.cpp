@@ -1,5 +1,7 @@
 #include "bdctl/rtnl.hpp"
 
+#include <fmt/format.h>
+
 #include <arpa/inet.h>
 #include <libmnl/libmnl.h>
 #include <linux/if.h>
@@ -124,21 +126,33 @@ Rtnl::Rtnl() : sock_(mnl_socket_open(NETLINK_ROUTE), mnl_socket_close) {
 
 Rtnl::~Rtnl() = default;
 
+namespace {
+// "rtnetlink RTM_GETROUTE dump": what a failure was asking, for its message.
+std::string request_name(const nlmsghdr* nlh) {
+  const char* type = nlh->nlmsg_type == RTM_GETLINK    ? "RTM_GETLINK"
+                     : nlh->nlmsg_type == RTM_GETADDR  ? "RTM_GETADDR"
+                     : nlh->nlmsg_type == RTM_GETROUTE ? "RTM_GETROUTE"
+                                                       : "request";
+  return fmt::format("rtnetlink {}{}", type, (nlh->nlmsg_flags & NLM_F_DUMP) ? " dump" : "");
+}
+}  // namespace
+
 template <class F>
 void Rtnl::dump(void* buf_in, F&& on_msg) {
   auto* nlh = static_cast<nlmsghdr*>(buf_in);
   nlh->nlmsg_seq = ++seq_;
-  if (mnl_socket_sendto(sock_.get(), nlh, nlh->nlmsg_len) < 0) throw SystemError("rtnetlink send", errno);
+  // Every error names the request and keeps its errno (callers test code()).
+  if (mnl_socket_sendto(sock_.get(), nlh, nlh->nlmsg_len) < 0) throw SystemError(request_name(nlh) + ": send", errno);
   MsgFn fn = std::forward<F>(on_msg);
   nl::RecvBuffer buf;
   for (;;) {
     ssize_t n = mnl_socket_recvfrom(sock_.get(), buf.data(), buf.size());
-    if (n < 0) throw SystemError("rtnetlink receive", errno);
+    if (n < 0) throw SystemError(request_name(nlh) + ": receive", errno);
     int rc = mnl_cb_run(buf.data(), size_t(n), seq_, portid_, trampoline, &fn);
     if (rc == MNL_CB_STOP) return;
     if (rc < 0) {
       if (errno == ENETUNREACH || errno == EHOSTUNREACH || errno == ESRCH) throw SystemError("no route", errno);
-      throw SystemError("rtnetlink", errno);
+      throw SystemError(request_name(nlh), errno);
     }
     // A non-dump request (route_get) ends with its one reply.
     if (!(nlh->nlmsg_flags & NLM_F_DUMP)) return;

@@ -144,7 +144,7 @@ void Transaction::commit(bool check_only) {
     if (op.seq == first->seq) what = op.what;
   std::string msg = what + ": " + std::strerror(first->err);
   if (!first->msg.empty()) msg += " (" + first->msg + ")";
-  throw SystemError(msg);
+  throw SystemError::with_code(msg, first->err);  // callers and tests can tell EPERM from EEXIST
 }
 
 }  // namespace bdctl::nft

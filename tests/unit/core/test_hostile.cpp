@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <cerrno>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -138,4 +139,10 @@ TEST_CASE("credentials in a url are found and redacted", "[unit]") {
   CHECK_FALSE(http::url_has_credentials("http://10.0.0.5"));
   CHECK(http::redact_url("http://admin:pw@10.0.0.5:81/x") == "http://10.0.0.5:81/x");
   CHECK(http::redact_url("http://10.0.0.5/a@b") == "http://10.0.0.5/a@b");
+}
+
+TEST_CASE("a message written whole keeps its errno (SystemError::with_code)", "[unit]") {
+  SystemError e = SystemError::with_code("add rule inet bdctl x: No such file or directory", ENOENT);
+  CHECK(e.code() == ENOENT);
+  CHECK(std::string(e.what()) == "add rule inet bdctl x: No such file or directory");
 }

@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <cerrno>
 
 #include "bdctl/error.hpp"
 #include "bdctl/nft.hpp"
@@ -78,6 +79,7 @@ TEST_CASE("a failing batch changes nothing and names the failing operation", "[n
       FAIL("commit succeeded");
     } catch (const SystemError& e) {
       CHECK_THAT(e.what(), Catch::StartsWith("add rule inet bdctl nosuch iifname \"eth0\" accept: No such file"));
+      CHECK(e.code() == ENOENT);  // the kernel's errno survives the message
     }
   }
   CHECK_FALSE(s.read_table().exists);
