@@ -87,18 +87,6 @@ void print_warnings(const std::vector<std::string>& warnings) {
   for (const auto& w : warnings) fmt::print(stderr, "bdctl-mss: warning: {}\n", w);
 }
 
-nlohmann::ordered_json options_json(const mss::Options& o) {
-  nlohmann::ordered_json j;
-  j["mode"] = mss::mode_name(o.mode);
-  j["mss"] = o.mode == mss::Mode::mss ? nlohmann::ordered_json(o.value) : nlohmann::ordered_json(nullptr);
-  j["mtu"] = o.mode == mss::Mode::mtu ? nlohmann::ordered_json(o.value) : nlohmann::ordered_json(nullptr);
-  j["pppoe"] = o.pppoe;
-  j["iface"] = o.iface ? nlohmann::ordered_json(*o.iface) : nlohmann::ordered_json(nullptr);
-  j["local"] = o.local;
-  j["family"] = mss::families_name(o.families);
-  return j;
-}
-
 nlohmann::ordered_json clamps_json(const mss::Options& o) {
   auto arr = nlohmann::ordered_json::array();
   for (const auto& c : mss::clamps(o)) {

@@ -30,7 +30,7 @@ std::optional<Resolved> resolve_options(const ModeArgs& a);
 void print_warnings(const std::vector<std::string>& warnings);
 unsigned parse_count(const std::string& flag, const std::string& text);
 
-nlohmann::ordered_json options_json(const mss::Options& o);
+using mss::options_json;  // the library's one serialisation
 nlohmann::ordered_json chains_json(const std::vector<nft::DesiredChain>& chains);
 nlohmann::ordered_json clamps_json(const mss::Options& o);
 

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "bdctl/nft.hpp"
 
 namespace bdctl {
@@ -69,7 +71,10 @@ std::vector<nft::DesiredChain> desired_chains(const Options& o);
 std::string mode_name(Mode m);
 std::string families_name(Families f);
 std::string describe(const Options& o);  // "--mtu 1492 --iface ppp0"
-std::string options_to_json(const Options& o);
+// The one serialisation of Options: the state file and every tool document
+// (mode, mss, mtu, pppoe, iface, local, family; mss and mtu null unless the mode).
+nlohmann::ordered_json options_json(const Options& o);
+std::string options_to_json(const Options& o);  // options_json(o).dump()
 Options options_from_json(const std::string& text, const std::string& source);
 
 // The [mss] table of bdctl.toml, keys named as set's flags (mss, mtu, pppoe,

@@ -136,17 +136,19 @@ std::string describe(const Options& o) {
   return s;
 }
 
-std::string options_to_json(const Options& o) {
+nlohmann::ordered_json options_json(const Options& o) {
   nlohmann::ordered_json j;
   j["mode"] = mode_name(o.mode);
-  if (o.mode == Mode::mss) j["mss"] = o.value;
-  if (o.mode == Mode::mtu) j["mtu"] = o.value;
+  j["mss"] = o.mode == Mode::mss ? nlohmann::ordered_json(o.value) : nlohmann::ordered_json(nullptr);
+  j["mtu"] = o.mode == Mode::mtu ? nlohmann::ordered_json(o.value) : nlohmann::ordered_json(nullptr);
   j["pppoe"] = o.pppoe;
   j["iface"] = o.iface ? nlohmann::ordered_json(*o.iface) : nlohmann::ordered_json(nullptr);
   j["local"] = o.local;
   j["family"] = families_name(o.families);
-  return j.dump();
+  return j;
 }
+
+std::string options_to_json(const Options& o) { return options_json(o).dump(); }
 
 Options options_from_json(const std::string& text, const std::string& source) {
   try {
