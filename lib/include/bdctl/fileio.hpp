@@ -16,7 +16,7 @@ std::string size_text(std::size_t n);
 inline constexpr std::size_t kReadLimit = std::size_t(4) << 20;
 
 // nullopt when the file does not exist; SystemError for other failures and
-// for a file longer than limit bytes ("PATH: longer than 4 MiB", code() 0).
+// for a file longer than limit bytes ("PATH: longer than 4 MiB", code() EFBIG).
 // info, when given, gets fstat() of the file read (no race with a rename).
 std::optional<std::string> read_file(const std::string& path, std::size_t limit = kReadLimit,
                                      struct stat* info = nullptr);

@@ -4,6 +4,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+
 #include <toml++/toml.h>
 
 #include "bdctl/duration.hpp"
@@ -67,7 +69,7 @@ Config Config::load(const std::optional<std::string>& path) {
   try {
     text = read_file(p, kMaxConfig, &st);
   } catch (const SystemError& e) {
-    if (e.code() == 0)
+    if (e.code() == EFBIG)
       throw InputError(fmt::format("config file {}: larger than {} (not a bdctl config)", p, size_text(kMaxConfig)));
     throw;
   }

@@ -46,7 +46,7 @@ std::optional<std::string> read_file(const std::string& path, std::size_t limit,
     }
     if (n == 0) break;
     if (out.size() + std::size_t(n) > limit)
-      throw SystemError(fmt::format("{}: longer than {}", path, size_text(limit)));
+      throw SystemError::with_code(fmt::format("{}: longer than {}", path, size_text(limit)), EFBIG);
     out.append(buf, std::size_t(n));
   }
   return out;
