@@ -51,6 +51,13 @@ print(keys[:3] == ["schema_version", "command", "ok"], isinstance(d["ok"], bool)
 }
 
 doc route-up 1 pi_run bdctl-route up --zt-home "$ZH" --lan eth0
+# A safe change, the pending change it leaves, and the verbs that end one.
+doc route-up-confirm 1 pi_run bdctl-route up --zt-home "$ZH" --lan eth0 --confirm=1m --verify icmp:127.0.0.1
+doc pending 0 pi_run bdctl-pending
+doc confirm 0 pi_run bdctl-confirm
+doc pending-none 0 pi_run bdctl-pending
+pi_run bdctl-route up --zt-home "$ZH" --lan eth0 --confirm=1m --json >/dev/null
+doc rollback 1 pi_run bdctl-rollback
 doc route-status 0 pi_run bdctl-route status --zt-home "$ZH"
 doc route-show 0 pi_run bdctl-route show --zt-home "$ZH" --lan eth0
 doc mss-set 1 pi_run bdctl-mss set --mss 1360

@@ -126,10 +126,10 @@ has "check: --only offers groups and lan.<target> checks from the config" "zerot
 # bdctl, the front command: verbs, then each tool's own completion, loaded
 # through bash-completion's loader (as installed) ...
 ln -s "$comp"/bdctl-* "$T_TMP/user/completions/"
-exactly "bdctl: verbs and help" "check config help mss relay route" bdctl "bdctl "
-exactly "bdctl: verbs by prefix" "relay route" bdctl "bdctl r"
+exactly "bdctl: verbs and help" "check config confirm help mss pending relay rollback route" bdctl "bdctl "
+exactly "bdctl: verbs by prefix" "relay rollback route" bdctl "bdctl r"
 exactly "bdctl: its options" "--help --version" bdctl "bdctl --"
-exactly "bdctl help: verbs" "relay route" bdctl "bdctl help r"
+exactly "bdctl help: verbs" "relay rollback route" bdctl "bdctl help r"
 exactly "bdctl route: delegated (--family)" "both ipv4 ipv6" bdctl "bdctl route up --family "
 exactly "bdctl relay: delegated (names from --config)" "$relays" bdctl "bdctl relay --config $T_TMP/site.toml on "
 exactly "bdctl mss: delegated (live interfaces)" "sitelan0" bdctl "bdctl mss set --iface s" pi

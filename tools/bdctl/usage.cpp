@@ -14,8 +14,11 @@ const std::vector<std::pair<std::string, std::string>>& known() {
   static const std::vector<std::pair<std::string, std::string>> tools = {
       {"check", "Check that the backdoor works (text, JSON, Nagios, Prometheus)"},
       {"config", "Validate bdctl.toml; show the site the tools resolve from it"},
+      {"confirm", "Keep the pending change (made with --confirm)"},
       {"mss", "Clamp the TCP MSS of forwarded connections; probe the path MTU"},
+      {"pending", "Show the change that rolls back unless confirmed, and its deadline"},
       {"relay", "Reset equipment through relays and power rails, safely"},
+      {"rollback", "Undo the pending change now"},
       {"route", "Route between the ZeroTier network and the site LAN"},
   };
   return tools;

@@ -35,4 +35,22 @@ int run_verbs(const Tool& tool, const std::vector<Verb>& verbs, int argc, char**
       codes);
 }
 
+int run_command(const Tool& tool, const std::function<Runner(CLI::App&)>& setup, int argc, char** argv,
+                ExitCodes codes) {
+  CLI::App app{tool.about, tool.name};
+  if (tool.footer) app.footer(tool.footer);
+  OutputOptions out;
+  add_output_flags(app, out);
+  if (tool.options) tool.options(app);
+  Runner runner = setup(app);
+  return run(
+      app, argc, argv,
+      [&] {
+        Outcome o = runner();
+        render(o, out);
+        return o.exit_code;
+      },
+      codes);
+}
+
 }  // namespace bdctl::cli

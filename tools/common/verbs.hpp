@@ -33,4 +33,9 @@ struct Tool {
 // --json/--text/--pretty are accepted before or after the verb. Returns the exit code.
 int run_verbs(const Tool& tool, const std::vector<Verb>& verbs, int argc, char** argv, ExitCodes codes = {});
 
+// A tool that is one command, no verb (bdctl-confirm): the same parsing,
+// rendering and exit codes as run_verbs.
+int run_command(const Tool& tool, const std::function<Runner(CLI::App&)>& setup, int argc, char** argv,
+                ExitCodes codes = {});
+
 }  // namespace bdctl::cli

@@ -66,6 +66,16 @@ struct Target {
 // InputError naming the value.
 Target parse_target(std::string_view spec);
 
+// One probe of each target, all at once, each within timeout (a change's
+// --verify). answered: a TCP connect accepted or an ICMP echo answered;
+// otherwise why, as bdctl-check words it ("timeout", "refused: ...").
+struct Reached {
+  std::string target;  // the target as given
+  bool answered = false;
+  std::string why;
+};
+std::vector<Reached> reach(const std::vector<std::pair<std::string, Target>>& targets, Millis timeout);
+
 struct Range {
   std::string name;
   IpAddr first, last;

@@ -85,6 +85,16 @@ struct TableState {
   std::map<std::string, ChainState> chains;
 };
 
+// bdctl's table exactly as the kernel holds it: each chain's and each rule's
+// attributes as netlink carries them (handles, positions and counters left
+// out), in the kernel's order. Opaque; restore_table() puts it back as it was.
+struct TableImage {
+  bool exists = false;
+  std::vector<std::string> chains;  // NEWCHAIN attributes
+  std::vector<std::string> rules;   // NEWRULE attributes, chain by chain, in order
+  bool operator==(const TableImage&) const = default;
+};
+
 // What a tool wants its chains to be.
 struct DesiredChain {
   ChainSpec spec;
@@ -140,6 +150,7 @@ class Session {
   Session& operator=(const Session&) = delete;
 
   TableState read_table();
+  TableImage image();
   // Base chains of other tables on a hook (read-only look at others' tables).
   std::vector<ForeignChain> foreign_base_chains(const std::string& hook);
   Netlink& netlink() { return *nl_; }
@@ -160,6 +171,9 @@ class Transaction {
   void add_chain(const ChainSpec& spec);
   void delete_chain(const std::string& name);
   void add_rule(const std::string& chain, const Rule& rule);
+  // The table made exactly the image again (absent if it was absent), in this
+  // batch: add (so that delete cannot fail), delete, then the image's objects.
+  void restore_table(const TableImage& image);
 
   // Replace a tool's chains with the desired ones, given the current state:
   // chains that exist are deleted and recreated in the same batch.

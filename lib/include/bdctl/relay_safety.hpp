@@ -12,6 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bdctl/audit.hpp"
+
 #include "bdctl/duration.hpp"
 
 namespace bdctl::relay {
@@ -75,21 +77,15 @@ std::optional<std::string> rate_limit_refusal(const std::string& name, std::opti
                                               std::optional<int> max_per_hour, long long now_unix_ms);
 void record_reset(const std::string& name, long long now_unix_ms);
 
-long long unix_ms_now();
-std::string iso8601_ms(long long unix_ms);
+using bdctl::iso8601_ms;
+using bdctl::unix_ms_now;
 
-// One JSON line per event appended (O_APPEND, fsync) to <log_dir>/relay-audit.log
-// and sent to syslog. Adds ts, host, uid, sudo_user, ssh_client, request_id.
-// Throws SystemError when the log file cannot be written: no action without a trail.
-class Audit {
+// Relay events go to <log_dir>/relay-audit.log (bdctl/audit.hpp). Throws
+// SystemError when the log cannot be written: no action without a trail.
+class Audit : public AuditLog {
  public:
-  explicit Audit(std::vector<std::string> argv);
-  void log(nlohmann::ordered_json event);
+  explicit Audit(std::vector<std::string> argv) : AuditLog("relay-audit.log", "bdctl-relay", std::move(argv)) {}
   static std::string log_path();
-
- private:
-  std::vector<std::string> argv_;
-  std::string request_id_;
 };
 
 }  // namespace bdctl::relay

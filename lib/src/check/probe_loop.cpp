@@ -1,6 +1,9 @@
 // The one poll() loop every LAN probe shares.
 #include <cerrno>
 
+#include <fmt/format.h>
+
+#include "bdctl/duration.hpp"
 #include "bdctl/error.hpp"
 #include "probe.hpp"
 
@@ -47,3 +50,27 @@ std::vector<ProbeOutcome> lan_probe(const std::vector<Target>& targets, Millis t
 }
 
 }  // namespace bdctl::check::detail
+
+namespace bdctl::check {
+
+std::vector<Reached> reach(const std::vector<std::pair<std::string, Target>>& targets, Millis timeout) {
+  std::vector<Target> ts;
+  ts.reserve(targets.size());
+  for (const auto& t : targets) ts.push_back(t.second);
+  auto outcomes = detail::lan_probe(ts, timeout);
+  std::vector<Reached> out;
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    const auto& o = outcomes[i];
+    Reached r{targets[i].first, o.kind == detail::ProbeOutcome::answered, ""};
+    switch (o.kind) {
+      case detail::ProbeOutcome::answered: break;
+      case detail::ProbeOutcome::timeout: r.why = fmt::format("no answer within {}", format_duration(timeout)); break;
+      case detail::ProbeOutcome::refused: r.why = "connection refused"; break;
+      default: r.why = o.error.empty() ? "no answer" : o.error; break;
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace bdctl::check

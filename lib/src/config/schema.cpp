@@ -37,6 +37,7 @@ constexpr auto kKeys = std::to_array<std::string_view>({
     "mss.iface",
     "mss.family",
     "mss.local",
+    "safety.confirm",
     //
     "check.timeout",
     "check.deadline",

@@ -150,6 +150,45 @@ TableState Session::read_table() {
   return st;
 }
 
+namespace {
+// The attributes after nfgenmsg: what a NEWCHAIN/NEWRULE carries after its header.
+template <class Obj, class Build>
+std::string attributes(Obj* o, Build build) {
+  alignas(nlmsghdr) char buf[nl::kMsgBufferSize];
+  auto* nlh = nftnl_nlmsg_build_hdr(buf, 0, NFPROTO_INET, 0, 0);
+  auto start = nlh->nlmsg_len;
+  build(nlh, o);
+  return std::string(buf + start, buf + nlh->nlmsg_len);
+}
+}  // namespace
+
+TableImage Session::image() {
+  TableImage im;
+  im.exists = read_table().exists;
+  if (!im.exists) return im;
+  auto ours = [](const char* table, std::uint32_t family) {
+    return family == NFPROTO_INET && std::string(table) == kTable;
+  };
+  dump_all<nftnl_chain>(
+      *nl_, NFT_MSG_GETCHAIN, nftnl_chain_alloc, nftnl_chain_nlmsg_parse, nftnl_chain_free, [&](nftnl_chain* c) {
+        if (!ours(nftnl_chain_get_str(c, NFTNL_CHAIN_TABLE), nftnl_chain_get_u32(c, NFTNL_CHAIN_FAMILY))) return;
+        // The kernel assigns these; a NEWCHAIN with a handle would be an update.
+        for (auto a : {NFTNL_CHAIN_HANDLE, NFTNL_CHAIN_USE, NFTNL_CHAIN_BYTES, NFTNL_CHAIN_PACKETS, NFTNL_CHAIN_FLAGS,
+                       NFTNL_CHAIN_FAMILY})
+          nftnl_chain_unset(c, a);
+        im.chains.push_back(attributes(c, nftnl_chain_nlmsg_build_payload));
+      });
+  dump_all<nftnl_rule>(*nl_, NFT_MSG_GETRULE, nftnl_rule_alloc, nftnl_rule_nlmsg_parse, nftnl_rule_free,
+                       [&](nftnl_rule* r) {
+                         if (!ours(nftnl_rule_get_str(r, NFTNL_RULE_TABLE), nftnl_rule_get_u32(r, NFTNL_RULE_FAMILY)))
+                           return;
+                         for (auto a : {NFTNL_RULE_HANDLE, NFTNL_RULE_POSITION, NFTNL_RULE_ID, NFTNL_RULE_FAMILY})
+                           nftnl_rule_unset(r, a);
+                         im.rules.push_back(attributes(r, nftnl_rule_nlmsg_build_payload));
+                       });
+  return im;
+}
+
 std::vector<ForeignChain> Session::foreign_base_chains(const std::string& hook) {
   std::vector<ForeignChain> out;
   dump_all<nftnl_chain>(

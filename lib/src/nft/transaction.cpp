@@ -109,6 +109,25 @@ void Transaction::add_rule(const std::string& chain, const Rule& rule) {
               });
 }
 
+void Transaction::restore_table(const TableImage& image) {
+  add_table();
+  delete_table();
+  if (!image.exists) return;
+  add_table();
+  auto raw = [&](std::string what, std::uint16_t type, std::uint16_t flags, const std::string& attrs) {
+    impl_->push(std::move(what), type, flags, [&](nlmsghdr* nlh) {
+      if (nlh->nlmsg_len + attrs.size() > nl::kMsgBufferSize) throw InputError("nftables image: object too large");
+      std::memcpy(reinterpret_cast<char*>(nlh) + nlh->nlmsg_len, attrs.data(), attrs.size());
+      nlh->nlmsg_len += std::uint32_t(attrs.size());
+    });
+  };
+  for (std::size_t i = 0; i < image.chains.size(); ++i)
+    raw(fmt::format("restore chain {} of inet bdctl", i + 1), NFT_MSG_NEWCHAIN, NLM_F_CREATE, image.chains[i]);
+  for (std::size_t i = 0; i < image.rules.size(); ++i)
+    raw(fmt::format("restore rule {} of inet bdctl", i + 1), NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND,
+        image.rules[i]);
+}
+
 void Transaction::replace_chains(const TableState& have, const std::vector<DesiredChain>& want) {
   add_table();
   for (const auto& c : want) {

@@ -26,9 +26,7 @@ std::vector<long long> load(const std::string& name) {
 }
 }  // namespace
 
-long long unix_ms_now() {
-  return std::chrono::duration_cast<Millis>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
+std::string Audit::log_path() { return paths::log_dir() + "/relay-audit.log"; }
 
 std::optional<std::string> rate_limit_refusal(const std::string& name, std::optional<Millis> cooldown,
                                               std::optional<int> max_per_hour, long long now) {

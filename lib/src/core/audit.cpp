@@ -1,5 +1,4 @@
-// The audit trail: one JSON line per event, appended and fsynced, and the
-// same line to syslog (authpriv: who reset what is security-relevant).
+// The audit trail (bdctl/audit.hpp).
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <syslog.h>
@@ -7,16 +6,17 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <random>
 
+#include "bdctl/audit.hpp"
 #include "bdctl/error.hpp"
 #include "bdctl/fd.hpp"
 #include "bdctl/fileio.hpp"
 #include "bdctl/paths.hpp"
-#include "bdctl/relay_safety.hpp"
 
-namespace bdctl::relay {
+namespace bdctl {
 
 std::string iso8601_ms(long long ms) {
   time_t secs = time_t(ms / 1000);
@@ -26,14 +26,20 @@ std::string iso8601_ms(long long ms) {
                      t.tm_min, t.tm_sec, ms % 1000);
 }
 
-std::string Audit::log_path() { return paths::log_dir() + "/relay-audit.log"; }
+long long unix_ms_now() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
-Audit::Audit(std::vector<std::string> argv) : argv_(std::move(argv)) {
+std::string AuditLog::path() const { return paths::log_dir() + "/" + file_; }
+
+AuditLog::AuditLog(std::string file, std::string ident, std::vector<std::string> argv)
+    : file_(std::move(file)), ident_(std::move(ident)), argv_(std::move(argv)) {
   std::random_device rd;
   request_id_ = fmt::format("{:08x}", rd());
 }
 
-void Audit::log(nlohmann::ordered_json event) {
+void AuditLog::log(nlohmann::ordered_json event) {
   nlohmann::ordered_json line;
   line["ts"] = iso8601_ms(unix_ms_now());
   char host[256] = {0};
@@ -52,7 +58,7 @@ void Audit::log(nlohmann::ordered_json event) {
   std::string s = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 
   make_dirs(paths::log_dir(), 0750);
-  std::string p = log_path();
+  std::string p = path();
   // O_NOFOLLOW: a link planted in the log directory must not be appended through.
   Fd fd(::open(p.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0640));
   if (!fd.valid()) throw SystemError("audit log " + p, errno);
@@ -64,9 +70,9 @@ void Audit::log(nlohmann::ordered_json event) {
   if (::fsync(fd.get()) != 0) throw SystemError("audit log " + p, errno);
 
   s.pop_back();
-  ::openlog("bdctl-relay", LOG_PID, LOG_AUTHPRIV);
+  ::openlog(ident_.c_str(), LOG_PID, LOG_AUTHPRIV);
   bool bad = event.contains("result") && event["result"] != "ok" && event["result"] != "intent";
   ::syslog(bad ? LOG_WARNING : LOG_NOTICE, "%s", s.c_str());
 }
 
-}  // namespace bdctl::relay
+}  // namespace bdctl

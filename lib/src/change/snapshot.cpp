@@ -1,0 +1,112 @@
+// Recording what bdctl owns, comparing the system with a record, and putting
+// a record back.
+#include <fmt/format.h>
+#include <sys/stat.h>
+
+#include "bdctl/change.hpp"
+#include "bdctl/error.hpp"
+#include "bdctl/fileio.hpp"
+#include "bdctl/lock.hpp"
+#include "bdctl/paths.hpp"
+#include "bdctl/route.hpp"
+#include "bdctl/sysctl.hpp"
+
+namespace bdctl::change {
+
+namespace {
+using namespace std::chrono_literals;
+
+FileImage image_of(const std::string& path) {
+  FileImage f;
+  struct stat st {};
+  auto text = read_file(path, kReadLimit, &st);
+  if (!text) return f;
+  f.exists = true;
+  f.content = std::move(*text);
+  f.mode = st.st_mode & 07777;
+  return f;
+}
+}  // namespace
+
+Owned owned() {
+  Owned o;
+  // Every key bdctl-route may turn on, whichever families the change names.
+  route::Options both;
+  o.sysctls = route::forwarding_keys(both);
+  o.files = {paths::state_dir() + "/route.json", paths::state_dir() + "/mss.json",
+             SysctlDropins().path(route::kDropin)};
+  return o;
+}
+
+Snapshot take(const Owned& what) {
+  Snapshot s;
+  {
+    nft::Session session;
+    s.table = session.image();
+  }
+  Sysctl sysctl;
+  for (const auto& k : what.sysctls) s.sysctls[k] = sysctl.get(k);
+  for (const auto& f : what.files) s.files[f] = image_of(f);
+  return s;
+}
+
+std::vector<std::string> differences(const Snapshot& s) {
+  std::vector<std::string> out;
+  {
+    nft::Session session;
+    if (!(session.image() == s.table)) out.push_back("table inet bdctl");
+  }
+  Sysctl sysctl;
+  for (const auto& [k, v] : s.sysctls) {
+    auto now = sysctl.get(k);
+    if (now != v) out.push_back(fmt::format("{} {} (was {})", k, now.value_or("absent"), v.value_or("absent")));
+  }
+  for (const auto& [path, img] : s.files)
+    if (!(image_of(path) == img)) out.push_back(path);
+  return out;
+}
+
+RollbackResult restore(const Snapshot& s) {
+  RollbackResult r;
+  auto failed = [&](const std::string& what, const std::exception& e) {
+    r.left.push_back(fmt::format("{}: {}", what, e.what()));
+  };
+  // The kernel's ruleset first: it is what cuts or restores the path.
+  try {
+    FileLock lock(kRulesetLock, 10s);
+    nft::Session session;
+    if (!(session.image() == s.table)) {
+      nft::Transaction tx(session);
+      tx.restore_table(s.table);
+      tx.commit();
+      r.restored.push_back("table inet bdctl");
+    }
+  } catch (const std::exception& e) {
+    failed("table inet bdctl", e);
+  }
+  Sysctl sysctl;
+  for (const auto& [k, v] : s.sysctls) {
+    try {
+      if (!v || sysctl.get(k) == v) continue;
+      sysctl.set(k, *v);
+      r.restored.push_back(fmt::format("{} = {}", k, *v));
+    } catch (const std::exception& e) {
+      failed(k, e);
+    }
+  }
+  for (const auto& [path, img] : s.files) {
+    try {
+      if (image_of(path) == img) continue;
+      if (img.exists)
+        write_file_atomic(path, img.content, mode_t(img.mode));
+      else
+        remove_file(path);
+      r.restored.push_back(path);
+    } catch (const std::exception& e) {
+      failed(path, e);
+    }
+  }
+  return r;
+}
+
+}  // namespace bdctl::change

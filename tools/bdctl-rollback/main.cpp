@@ -1,0 +1,76 @@
+// bdctl-rollback: undo the pending change now; at boot (--boot), before the
+// boot unit applies anything.
+#include <fmt/format.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+
+#include "bdctl/lock.hpp"
+#include "change_steps.hpp"
+#include "safe_change.hpp"
+#include "verbs.hpp"
+
+using namespace bdctl;
+using namespace std::chrono_literals;
+
+namespace {
+// When this boot began (unix ms, /proc/stat btime); 0 when unknown.
+std::int64_t boot_time_ms() {
+  std::ifstream f("/proc/stat");
+  std::string line;
+  while (std::getline(f, line))
+    if (line.rfind("btime ", 0) == 0) return std::stoll(line.substr(6)) * 1000;
+  return 0;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  static const cli::Tool tool{"bdctl-rollback",
+                              "Undo the pending change now: bdctl's table inet bdctl, the forwarding sysctls,\n"
+                              "its state files and drop-in come back exactly as they were before it. Also retries\n"
+                              "a rollback that did not complete. Nothing pending is not an error.",
+                              "Examples:\n"
+                              "  bdctl rollback\n"
+                              "  bdctl-rollback --boot     (bdctl-apply.service, before it applies anything)\n"
+                              "Exit status: 0 rolled back or nothing pending, 1 the rollback did not complete\n"
+                              "(what is left is named). See bdctl-rollback(8), bdctl(7)."};
+  auto boot = std::make_shared<bool>(false);
+  return cli::run_command(
+      tool,
+      [boot](CLI::App& app) -> cli::Runner {
+        app.add_flag("--boot", *boot,
+                     "At boot: roll back a change made before this boot (its session is gone); leave one made since");
+        return [boot] {
+          FileLock lock(change::kChangeLock, 30s);
+          AuditLog audit(change::kAuditFile, "bdctl", {"bdctl-rollback"});
+          auto p = change::load_pending();
+          auto o = cli::change_document("rollback", std::nullopt);
+          o.json["changed"] = false;
+          if (!p) {
+            o.json["rolled_back"] = nullptr;
+            o.text = "nothing pending: nothing to roll back\n";
+            return o;
+          }
+          // The boot unit also runs whenever zerotier-one recreates its
+          // interface: a change made since this boot is its holder's to end.
+          if (*boot && p->rollback_left.empty() && p->started_ms >= boot_time_ms()) {
+            o.json["pending"] = cli::pending_json(p, unix_ms_now());
+            o.json["rolled_back"] = nullptr;
+            o.text = "the pending change was made since this boot: left to its deadline\n";
+            return o;
+          }
+          std::string cause = *boot ? "boot" : p->rollback_left.empty() ? "operator" : "operator (retry)";
+          auto r = change::roll_back(*p, cause, audit);
+          cli::stop_holder(p->holder_pid);
+          o.json["ok"] = r.complete();
+          o.json["changed"] = !r.restored.empty();
+          o.json["pending"] = cli::pending_json(change::load_pending(), unix_ms_now());
+          o.json["rolled_back"] = cli::rollback_json(cause, r);
+          o.text = cli::rollback_text(p->command, cause, r);
+          o.exit_code = r.complete() ? 0 : 1;
+          return o;
+        };
+      },
+      argc, argv);
+}

@@ -1,0 +1,108 @@
+// The process that holds a pending change: forked twice into its own session,
+// every descriptor closed (a lock inherited from the tool would otherwise be
+// held until the deadline), it sleeps until the deadline on the wall clock and
+// rolls back unless the change was confirmed, extended or rolled back meanwhile.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <fstream>
+
+#include "bdctl/audit.hpp"
+#include "bdctl/error.hpp"
+#include "bdctl/lock.hpp"
+#include "safe_change.hpp"
+
+namespace bdctl::cli {
+
+namespace {
+using namespace std::chrono_literals;
+constexpr const char* kHolderName = "bdctl-rollback";  // /proc/PID/comm: at most 15 bytes
+
+void close_inherited() {
+  int null = ::open("/dev/null", O_RDWR);
+  for (int fd = 0; fd < 3; ++fd) ::dup2(null, fd);
+#ifdef SYS_close_range
+  if (::syscall(SYS_close_range, 3U, ~0U, 0U) == 0) return;
+#endif
+  for (int fd = 3; fd < 65536; ++fd) ::close(fd);
+}
+
+int hold(const std::string& id) {
+  for (;;) {
+    auto p = change::load_pending();
+    if (!p || p->id != id || !p->rollback_left.empty()) return 0;  // confirmed, rolled back, or failed
+    if (p->expired(unix_ms_now())) {
+      FileLock lock(change::kChangeLock, 60s);
+      p = change::load_pending();  // a confirm may have won the race for the lock
+      if (!p || p->id != id || !p->expired(unix_ms_now())) continue;
+      AuditLog audit(change::kAuditFile, "bdctl", {kHolderName, id});
+      return change::roll_back(*p, "deadline", audit).complete() ? 0 : 1;
+    }
+    // Absolute on the wall clock: the deadline is a wall-clock instant, and an
+    // extension only moves it later, which the loop sees when it wakes.
+    timespec ts{time_t(p->deadline_ms / 1000), long(p->deadline_ms % 1000) * 1'000'000L};
+    while (::clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &ts, nullptr) == EINTR) {
+    }
+  }
+}
+}  // namespace
+
+int arm_holder(const std::string& id) {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) throw SystemError("pipe", errno);
+  pid_t child = ::fork();
+  if (child < 0) throw SystemError("fork", errno);
+  if (child == 0) {
+    ::close(fds[0]);
+    ::setsid();
+    pid_t holder = ::fork();
+    if (holder != 0) {
+      (void)!::write(fds[1], &holder, sizeof holder);
+      ::_exit(0);
+    }
+    ::close(fds[1]);
+    sigset_t all;
+    sigemptyset(&all);
+    ::sigprocmask(SIG_SETMASK, &all, nullptr);
+    for (int sig : {SIGHUP, SIGINT, SIGQUIT, SIGPIPE}) ::signal(sig, SIG_IGN);
+    ::signal(SIGTERM, SIG_DFL);
+    close_inherited();
+    ::prctl(PR_SET_NAME, kHolderName, 0, 0, 0);
+    int rc = 1;
+    try {
+      rc = hold(id);
+    } catch (...) {
+      // Nothing to print to: the change stays recorded, and the next bdctl
+      // run or the boot unit rolls it back.
+    }
+    ::_exit(rc);
+  }
+  ::close(fds[1]);
+  pid_t holder = -1;
+  ssize_t n;
+  do n = ::read(fds[0], &holder, sizeof holder);
+  while (n < 0 && errno == EINTR);
+  ::close(fds[0]);
+  int status = 0;
+  while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (n != ssize_t(sizeof holder) || holder <= 0) throw SystemError("the rollback holder did not start");
+  return holder;
+}
+
+void stop_holder(int pid) {
+  if (pid <= 0) return;
+  std::ifstream comm("/proc/" + std::to_string(pid) + "/comm");
+  std::string name;
+  if (!std::getline(comm, name) || name != kHolderName) return;  // gone, or the pid was reused
+  ::kill(pid, SIGTERM);
+}
+
+}  // namespace bdctl::cli

@@ -1,0 +1,226 @@
+#include "safe_change.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "bdctl/audit.hpp"
+#include "bdctl/check.hpp"
+#include "bdctl/config.hpp"
+#include "bdctl/duration.hpp"
+#include "bdctl/error.hpp"
+#include "bdctl/lock.hpp"
+#include "bdctl/printable.hpp"
+#include "change_steps.hpp"
+
+namespace bdctl::cli {
+
+namespace {
+using namespace std::chrono_literals;
+using Json = nlohmann::ordered_json;
+constexpr Millis kVerifyTimeout = 1500ms;  // a target the change cut is rolled back within 2 s
+
+// The confirm window: --confirm[=D], else [safety] confirm unless --no-confirm.
+std::optional<Millis> window(const SafetyFlags& f, const std::optional<std::string>& config_path) {
+  bool given = f.confirm_opt && f.confirm_opt->count() > 0;
+  if (given && f.no_confirm) throw InputError("--confirm and --no-confirm contradict each other");
+  if (given) {
+    if (f.confirm.empty()) return change::kDefaultConfirm;
+    auto d = duration_option("--confirm", f.confirm);
+    if (d < 1s) throw InputError(fmt::format("--confirm: '{}' is shorter than 1s", f.confirm));
+    return d;
+  }
+  if (f.no_confirm) return std::nullopt;
+  auto cfg = Config::load(config_path);
+  auto d = cfg.get_duration("safety.confirm");
+  if (d && *d < 1s) throw InputError(fmt::format("{}: safety.confirm is shorter than 1s", cfg.where("safety.confirm")));
+  return d;
+}
+
+std::vector<std::pair<std::string, check::Target>> verify_targets(const std::vector<std::string>& specs) {
+  std::vector<std::pair<std::string, check::Target>> out;
+  for (const auto& s : specs) {
+    // bdctl-check's target syntax, the NAME= part optional here.
+    std::string spec = s.find('=') == std::string::npos ? "verify=" + s : s;
+    try {
+      out.emplace_back(s, check::parse_target(spec));
+    } catch (const InputError& e) {
+      throw InputError(fmt::format("--verify: {}", e.what()));
+    }
+  }
+  return out;
+}
+
+std::string new_id(std::int64_t now_ms) {
+  std::string ts = iso8601_ms(now_ms);  // 2026-12-02T22:15:00.123Z
+  std::string compact;
+  for (char c : ts.substr(0, 19))
+    if (c != '-' && c != ':') compact += c;
+  return fmt::format("{}Z-{}", compact, ::getpid());
+}
+
+// The keys every change verb's document gains, null until they apply.
+void safety_keys(Outcome& o) {
+  o.json["pending"] = nullptr;
+  o.json["verify"] = nullptr;
+  o.json["rolled_back"] = nullptr;
+}
+
+std::string refusal(const change::Pending& p, std::int64_t now) {
+  if (!p.rollback_left.empty())
+    return fmt::format(
+        "the rollback of '{}' did not complete ({}); run 'bdctl rollback' to retry, 'bdctl pending' for details",
+        p.command, p.rollback_left.front());
+  return fmt::format(
+      "change '{}' is pending (rolls back at {}, {} left); run 'bdctl confirm' or 'bdctl rollback' first", p.command,
+      change::clock_text(p.deadline_ms), change::left_text(p.deadline_ms - now));
+}
+}  // namespace
+
+void add_safety_flags(CLI::App& sub, SafetyFlags& f) {
+  f.confirm_opt = sub.add_option("--confirm", f.confirm,
+                                 "Roll the change back after DURATION (default 2m) unless 'bdctl confirm' keeps it; "
+                                 "the = form with a duration: --confirm=5m")
+                      ->expected(0, 1)
+                      ->type_name("[=DURATION]");
+  sub.add_flag("--no-confirm", f.no_confirm, "Make this change final at once, despite [safety] confirm");
+  sub.add_option("--verify", f.verify,
+                 "After applying, probe TARGET (HOST:PORT or icmp:HOST) through the new state; roll back at once "
+                 "if one does not answer")
+      ->type_name("TARGET...");
+}
+
+Json pending_json(const std::optional<change::Pending>& p, std::int64_t now_ms) {
+  if (!p) return nullptr;
+  return {{"id", p->id},
+          {"command", printable(p->command)},
+          {"uid", p->who.uid},
+          {"sudo_user", p->who.sudo_user.empty() ? Json(nullptr) : Json(printable(p->who.sudo_user))},
+          {"ssh_client", p->who.ssh_client.empty() ? Json(nullptr) : Json(printable(p->who.ssh_client))},
+          {"started", iso8601_ms(p->started_ms)},
+          {"deadline", iso8601_ms(p->deadline_ms)},
+          {"left_ms", std::max<std::int64_t>(0, p->deadline_ms - now_ms)},
+          {"holder_pid", p->holder_pid > 0 ? Json(p->holder_pid) : Json(nullptr)},
+          {"rollback_failed", !p->rollback_left.empty()},
+          {"left", p->rollback_left}};
+}
+
+std::string pending_text(const change::Pending& p, std::int64_t now_ms) {
+  std::string by = fmt::format("uid {}", p.who.uid);
+  if (!p.who.sudo_user.empty()) by += fmt::format(" (sudo from {})", printable(p.who.sudo_user));
+  if (!p.who.ssh_client.empty()) by += fmt::format(", ssh from {}", printable(p.who.ssh_client));
+  std::string t = fmt::format("pending: {}\n  by {}, started {}\n", printable(p.command), by, iso8601_ms(p.started_ms));
+  if (!p.rollback_left.empty()) {
+    t += "  ROLLBACK INCOMPLETE; still to put back:\n";
+    for (const auto& l : p.rollback_left) t += fmt::format("    {}\n", l);
+    t += "  run 'bdctl rollback' to retry\n";
+    return t;
+  }
+  t += fmt::format("  rolls back at {} unless you run 'bdctl confirm' ({} left)\n", change::clock_text(p.deadline_ms),
+                   change::left_text(p.deadline_ms - now_ms));
+  return t;
+}
+
+Outcome guarded(const SafetyFlags& f, const Change& c) {
+  auto win = window(f, c.config_path);
+  auto targets = verify_targets(f.verify);
+  FileLock lock(change::kChangeLock, 10s);
+  AuditLog audit(change::kAuditFile, "bdctl", {c.command});
+  auto now = unix_ms_now();
+  auto pending = change::load_pending();
+  std::string late;
+  if (pending && pending->rollback_left.empty() && pending->expired(now)) {
+    // Its holder was killed (or the clock jumped): this run does its job first.
+    auto r = change::roll_back(*pending, "deadline (rolled back late, by the next change)", audit);
+    late = fmt::format("rolled back the expired change '{}' first\n", pending->command);
+    if (!r.complete()) throw SystemError(refusal(*change::load_pending(), now));
+    pending.reset();
+  }
+  if (pending) {
+    if (c.dry_run) return c.apply();
+    if (win && pending->rollback_left.empty() && pending->command == c.command) {
+      pending->deadline_ms = now + win->count();
+      change::save_pending(*pending);
+      audit.log(change::step("extend", *pending));
+      Outcome o;
+      o.json = document();
+      o.json["command"] = "extend";
+      o.json["ok"] = true;
+      o.json["changed"] = false;
+      safety_keys(o);
+      o.json["pending"] = pending_json(pending, now);
+      o.text = fmt::format("extended; rolls back at {} unless you run 'bdctl confirm' ({} left)\n",
+                           change::clock_text(pending->deadline_ms), change::left_text(win->count()));
+      return o;
+    }
+    throw SystemError(refusal(*pending, now));
+  }
+  if (c.dry_run || (!win && targets.empty())) {
+    Outcome o = c.apply();
+    safety_keys(o);
+    o.text = late + o.text;
+    return o;
+  }
+
+  change::Pending p;
+  p.id = new_id(now);
+  p.command = c.command;
+  p.who = change::who_now();
+  p.started_ms = now;
+  p.deadline_ms = now + win.value_or(change::kDefaultConfirm).count();
+  p.before = change::take(change::owned());
+  // Recorded before the change: a run killed mid-apply is still rolled back.
+  change::save_pending(p);
+  Outcome o;
+  try {
+    o = c.apply();
+  } catch (...) {
+    change::roll_back(p, "apply failed", audit);
+    throw;
+  }
+  audit.log(change::step("apply", p));
+  o.text = late + o.text;
+  safety_keys(o);
+  if (win) {
+    p.holder_pid = arm_holder(p.id);
+    change::save_pending(p);
+    auto line = change::step("arm", p);
+    line["holder_pid"] = p.holder_pid;
+    audit.log(line);
+  }
+  if (!targets.empty()) {
+    auto reached = check::reach(targets, kVerifyTimeout);
+    Json v = Json::array();
+    const check::Reached* failed = nullptr;
+    for (const auto& r : reached) {
+      v.push_back({{"target", r.target}, {"answered", r.answered}, {"why", r.answered ? Json(nullptr) : Json(r.why)}});
+      if (!r.answered && !failed) failed = &r;
+    }
+    o.json["verify"] = v;
+    if (failed) {
+      std::string cause = fmt::format("verify failed: {} ({})", failed->target, failed->why);
+      auto r = change::roll_back(p, cause, audit);
+      stop_holder(p.holder_pid);
+      o.json["ok"] = false;
+      o.json["rolled_back"] = rollback_json(cause, r);
+      o.json["pending"] = r.complete() ? Json(nullptr) : pending_json(change::load_pending(), unix_ms_now());
+      o.text += fmt::format("ROLLED BACK: --verify {} did not answer ({}){}\n", failed->target, failed->why,
+                            r.complete() ? "; the previous state is back" : "; INCOMPLETE, see 'bdctl pending'");
+      o.exit_code = 1;
+      return o;
+    }
+    if (!win) {
+      change::clear_pending();
+      audit.log(change::step("confirm", p));
+      o.json["pending"] = nullptr;
+      o.text += "verified; the change is final\n";
+      return o;
+    }
+  }
+  now = unix_ms_now();
+  o.json["pending"] = pending_json(p, now);
+  o.text += fmt::format("applied; rolls back at {} unless you run 'bdctl confirm' ({} left)\n",
+                        change::clock_text(p.deadline_ms), change::left_text(p.deadline_ms - now));
+  return o;
+}
+
+}  // namespace bdctl::cli

@@ -1,0 +1,48 @@
+// Safe changes (bdctl/change.hpp) on the tool side: the --confirm, --no-confirm
+// and --verify options every change verb takes, the guard that records,
+// applies, arms and verifies, and the holder process that outlives the
+// session and rolls back at the deadline.
+#pragma once
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bdctl/change.hpp"
+#include "cli.hpp"
+
+namespace bdctl::cli {
+
+struct SafetyFlags {
+  CLI::Option* confirm_opt = nullptr;
+  std::string confirm;  // "" with a bare --confirm: the default window
+  bool no_confirm = false;
+  std::vector<std::string> verify;
+};
+void add_safety_flags(CLI::App& sub, SafetyFlags& f);
+
+struct Change {
+  std::string command;                     // what a re-run with --confirm extends ("bdctl-route up eth0 ...")
+  std::optional<std::string> config_path;  // --config, for [safety] confirm
+  bool dry_run = false;                    // changes nothing: no record, no window
+  std::function<Outcome()> apply;          // the verb's own work and document
+};
+
+// Refuses while another change is pending (exit 1, naming it), rolls back one
+// whose deadline passed and whose holder did not, extends the same change run
+// again with --confirm; otherwise records, applies, arms and verifies. The
+// verb's document gains "pending" (null when the change is final) and "verify".
+Outcome guarded(const SafetyFlags& f, const Change& c);
+
+// The pending change as every tool shows it; null for none.
+nlohmann::ordered_json pending_json(const std::optional<change::Pending>& p, std::int64_t now_ms);
+std::string pending_text(const change::Pending& p, std::int64_t now_ms);
+
+// Starts the process that waits for p's deadline in its own session (SIGHUP,
+// the session's end and this process's death do not reach it); its pid.
+int arm_holder(const std::string& id);
+// Stops p's holder, if it is still the one armed (its name is checked).
+void stop_holder(int pid);
+
+}  // namespace bdctl::cli
