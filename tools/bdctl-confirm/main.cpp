@@ -11,7 +11,6 @@
 #include "verbs.hpp"
 
 using namespace bdctl;
-using namespace std::chrono_literals;
 
 int main(int argc, char** argv) {
   static const cli::Tool tool{"bdctl-confirm",
@@ -26,7 +25,7 @@ int main(int argc, char** argv) {
       tool,
       [](CLI::App&) -> cli::Runner {
         return [] {
-          FileLock lock(change::kChangeLock, 10s);
+          FileLock lock(change::kChangeLock, change::kChangeLockWait);
           AuditLog audit(change::kAuditFile, "bdctl", {"bdctl-confirm"});
           auto st = cli::current_change(audit, "bdctl-confirm");
           if (st.late)

@@ -8,7 +8,6 @@
 #include "verbs.hpp"
 
 using namespace bdctl;
-using namespace std::chrono_literals;
 
 int main(int argc, char** argv) {
   static const cli::Tool tool{"bdctl-pending",
@@ -24,7 +23,7 @@ int main(int argc, char** argv) {
       tool,
       [](CLI::App&) -> cli::Runner {
         return [] {
-          FileLock lock(change::kChangeLock, 10s);
+          FileLock lock(change::kChangeLock, change::kChangeLockWait);
           AuditLog audit(change::kAuditFile, "bdctl", {"bdctl-pending"});
           auto st = cli::current_change(audit, "bdctl-pending");
           auto o = cli::change_document("pending", st.pending);

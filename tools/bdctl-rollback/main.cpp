@@ -12,7 +12,6 @@
 #include "verbs.hpp"
 
 using namespace bdctl;
-using namespace std::chrono_literals;
 
 namespace {
 // When this boot began (unix ms, /proc/stat btime); 0 when unknown.
@@ -42,7 +41,7 @@ int main(int argc, char** argv) {
         app.add_flag("--boot", *boot,
                      "At boot: roll back a change made before this boot (its session is gone); leave one made since");
         return [boot] {
-          FileLock lock(change::kChangeLock, 30s);
+          FileLock lock(change::kChangeLock, std::chrono::seconds(30));
           AuditLog audit(change::kAuditFile, "bdctl", {"bdctl-rollback"});
           auto p = change::load_pending();
           auto o = cli::change_document("rollback", std::nullopt);

@@ -22,7 +22,6 @@
 namespace bdctl::cli {
 
 namespace {
-using namespace std::chrono_literals;
 constexpr const char* kHolderName = "bdctl-rollback";  // /proc/PID/comm: at most 15 bytes
 
 void close_inherited() {
@@ -39,7 +38,7 @@ int hold(const std::string& id) {
     auto p = change::load_pending();
     if (!p || p->id != id || !p->rollback_left.empty()) return 0;  // confirmed, rolled back, or failed
     if (p->expired(unix_ms_now())) {
-      FileLock lock(change::kChangeLock, 60s);
+      FileLock lock(change::kChangeLock, std::chrono::seconds(60));
       p = change::load_pending();  // a confirm may have won the race for the lock
       if (!p || p->id != id || !p->expired(unix_ms_now())) continue;
       AuditLog audit(change::kAuditFile, "bdctl", {kHolderName, id});

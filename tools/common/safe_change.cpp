@@ -15,9 +15,9 @@
 namespace bdctl::cli {
 
 namespace {
-using namespace std::chrono_literals;
 using Json = nlohmann::ordered_json;
-constexpr Millis kVerifyTimeout = 1500ms;  // a target the change cut is rolled back within 2 s
+constexpr Millis kVerifyTimeout{1500};  // a target the change cut is rolled back within 2 s
+constexpr Millis kShortest{1000};       // a window shorter than 1 s cannot be confirmed by hand
 
 // The confirm window: --confirm[=D], else [safety] confirm unless --no-confirm.
 std::optional<Millis> window(const SafetyFlags& f, const std::optional<std::string>& config_path) {
@@ -26,13 +26,14 @@ std::optional<Millis> window(const SafetyFlags& f, const std::optional<std::stri
   if (given) {
     if (f.confirm.empty()) return change::kDefaultConfirm;
     auto d = duration_option("--confirm", f.confirm);
-    if (d < 1s) throw InputError(fmt::format("--confirm: '{}' is shorter than 1s", f.confirm));
+    if (d < kShortest) throw InputError(fmt::format("--confirm: '{}' is shorter than 1s", f.confirm));
     return d;
   }
   if (f.no_confirm) return std::nullopt;
   auto cfg = Config::load(config_path);
   auto d = cfg.get_duration("safety.confirm");
-  if (d && *d < 1s) throw InputError(fmt::format("{}: safety.confirm is shorter than 1s", cfg.where("safety.confirm")));
+  if (d && *d < kShortest)
+    throw InputError(fmt::format("{}: safety.confirm is shorter than 1s", cfg.where("safety.confirm")));
   return d;
 }
 
@@ -123,7 +124,7 @@ std::string pending_text(const change::Pending& p, std::int64_t now_ms) {
 Outcome guarded(const SafetyFlags& f, const Change& c) {
   auto win = window(f, c.config_path);
   auto targets = verify_targets(f.verify);
-  FileLock lock(change::kChangeLock, 10s);
+  FileLock lock(change::kChangeLock, change::kChangeLockWait);
   AuditLog audit(change::kAuditFile, "bdctl", {c.command});
   auto now = unix_ms_now();
   auto pending = change::load_pending();

@@ -83,6 +83,7 @@ void clear_pending();
 // The lock every step of a safe change holds (apply, extend, confirm,
 // rollback), so rollbacks never interleave with each other or with changes.
 inline constexpr const char* kChangeLock = "change.lock";
+inline constexpr std::chrono::milliseconds kChangeLockWait{10000};
 
 struct RollbackResult {
   std::vector<std::string> restored;  // what was put back

@@ -56,6 +56,8 @@ class FileLock {
 
 // The lock every tool takes before changing the kernel's ruleset or sysctls.
 inline constexpr const char* kRulesetLock = "ruleset.lock";
+// How long a change waits for another tool's change to finish.
+inline constexpr std::chrono::milliseconds kRulesetLockWait{10000};
 std::string ruleset_lock_path();
 
 }  // namespace bdctl

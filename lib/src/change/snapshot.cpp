@@ -14,7 +14,6 @@
 namespace bdctl::change {
 
 namespace {
-using namespace std::chrono_literals;
 
 FileImage image_of(const std::string& path) {
   FileImage f;
@@ -73,7 +72,7 @@ RollbackResult restore(const Snapshot& s) {
   };
   // The kernel's ruleset first: it is what cuts or restores the path.
   try {
-    FileLock lock(kRulesetLock, 10s);
+    FileLock lock(kRulesetLock, kRulesetLockWait);
     nft::Session session;
     if (!(session.image() == s.table)) {
       nft::Transaction tx(session);

@@ -33,11 +33,15 @@ long long unix_ms_now() {
 
 std::string AuditLog::path() const { return paths::log_dir() + "/" + file_; }
 
-AuditLog::AuditLog(std::string file, std::string ident, std::vector<std::string> argv)
-    : file_(std::move(file)), ident_(std::move(ident)), argv_(std::move(argv)) {
+namespace {
+std::string new_request_id() {
   std::random_device rd;
-  request_id_ = fmt::format("{:08x}", rd());
+  return fmt::format("{:08x}", rd());
 }
+}  // namespace
+
+AuditLog::AuditLog(std::string file, std::string ident, std::vector<std::string> argv)
+    : file_(std::move(file)), ident_(std::move(ident)), argv_(std::move(argv)), request_id_(new_request_id()) {}
 
 void AuditLog::log(nlohmann::ordered_json event) {
   nlohmann::ordered_json line;

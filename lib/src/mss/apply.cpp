@@ -14,8 +14,6 @@ namespace bdctl::mss {
 
 namespace {
 
-constexpr std::chrono::milliseconds kLockWait{10000};
-
 bool ours(const std::string& chain) { return chain.rfind(kChainPrefix, 0) == 0; }
 
 std::vector<std::string> own_chains(const nft::TableState& have) {
@@ -35,7 +33,7 @@ SetResult set(const Options& o, bool check_only) {
   validate_live(o);
   SetResult res;
   res.chains = desired_chains(o);
-  FileLock lock(kRulesetLock, kLockWait);
+  FileLock lock(kRulesetLock, kRulesetLockWait);
   nft::Session s;
   auto have = s.read_table();
 
@@ -71,7 +69,7 @@ SetResult set(const Options& o, bool check_only) {
 
 ClearResult clear(bool check_only) {
   ClearResult res;
-  FileLock lock(kRulesetLock, kLockWait);
+  FileLock lock(kRulesetLock, kRulesetLockWait);
   nft::Session s;
   auto have = s.read_table();
   res.removed = own_chains(have);

@@ -6,13 +6,11 @@
 
 namespace bdctl::route {
 
-using namespace std::chrono_literals;
-
 std::optional<Options> applied_options() { return load_state().applied; }
 
 DownResult down() {
   DownResult res;
-  FileLock lock(kRulesetLock, 10s);
+  FileLock lock(kRulesetLock, kRulesetLockWait);
   nft::Session session;
   auto have = session.read_table();
   // A state file that could not be removed afterwards (read-only state dir)

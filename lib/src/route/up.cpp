@@ -13,8 +13,6 @@ namespace bdctl::route {
 
 namespace {
 
-using namespace std::chrono_literals;
-
 // With --no-masquerade the LAN sees ZeroTier source addresses, so the site
 // router needs a route back to the ZeroTier subnet via the Pi.
 std::vector<RouterRoute> router_routes(const Options& o, Rtnl& rtnl) {
@@ -48,7 +46,7 @@ UpResult up(const Options& o, const UpParams& p, Rtnl& rtnl) {
   auto want = desired_chains(o);  // validates names before anything changes
   if (!o.masquerade) res.router_routes = router_routes(o, rtnl);
 
-  FileLock lock(kRulesetLock, 10s);
+  FileLock lock(kRulesetLock, kRulesetLockWait);
   nft::Session session;
   auto in = interference(o, session);
   res.warnings = std::move(in.warnings);
