@@ -28,6 +28,8 @@ wait_gone() {
   return 1
 }
 audit() { cat "$BDCTL_LOG_DIR/change-audit.log" 2>/dev/null; }
+# bdctl-check's view of a pending change: "STATUS SUMMARY".
+pcheck() { on pi bdctl-check --only forwarding.pending --json | jq -r '.checks[0] | "\(.status) \(.summary)"'; }
 
 on pi nft -f - <<'NFT'
 table ip filter {
@@ -39,6 +41,46 @@ table ip filter {
 NFT
 foreign_before=$(foreign)
 tcp_listen lan 3389
+# An echo service on the LAN host, and held_session NS HOST PORT LOG SECONDS:
+# one TCP connection that sends a line every 0.2 s and logs each echo
+# ("echo TIME N"), each silence ("stall TIME") and its end ("closed").
+bg on lan python3 -c '
+import socket, threading
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("0.0.0.0", 7007)); s.listen(4)
+def serve(c):
+    while (d := c.recv(4096)): c.sendall(d)
+while True: threading.Thread(target=serve, args=(s.accept()[0],), daemon=True).start()
+'
+held_session() {
+  bg on "$1" python3 -c '
+import socket, sys, time
+log = open(sys.argv[3], "w", buffering=1)
+s = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=2)
+s.settimeout(0.3)
+log.write("connected\n")
+end, n = time.time() + float(sys.argv[4]), 0
+while time.time() < end:
+    n += 1
+    s.sendall(b"%d\n" % n)
+    try:
+        d = s.recv(4096)
+        if not d: log.write("closed\n"); break
+        log.write("echo %.3f %s\n" % (time.time(), d.split()[-1].decode()))
+    except socket.timeout:
+        log.write("stall %.3f\n" % time.time())
+    time.sleep(0.2)
+' "$2" "$3" "$4" "$5"
+}
+# echoed_after LOG UNIX_TIME SECONDS: an echo logged after UNIX_TIME, waiting up to SECONDS.
+echoed_after() {
+  local i
+  for i in $(seq $(($3 * 10))); do
+    awk -v t="$2" '$1 == "echo" && $2 > t { f = 1 } END { exit !f }' "$1" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  return 1
+}
 
 # --- the baseline: routed, final ------------------------------------------------
 check "up --no-confirm: final at once" R up --zt zt0 --lan eth0 --no-confirm
@@ -47,9 +89,13 @@ check_eq "nothing pending" "none" "$(pending_id)"
 B pending --text >"$T_TMP/p.txt"
 check "pending (text) says nothing is pending" grep -q "nothing pending" "$T_TMP/p.txt"
 check_eq "pending --json: pending null, ok, exit 0" "null true" "$(B pending --json | jq -r '[.pending, .ok] | map(tostring) | join(" ")')"
+check "bdctl-check: forwarding.pending ok with nothing pending" grep -q '^ok ' <(pcheck)
 base=$(owned)
 
 # --- a change that cuts the path, not confirmed: back within the window + 2 s ------
+held_session remote 192.168.1.10 7007 "$T_TMP/session.log" 25
+check "the operator's session carries data before the change" echoed_after "$T_TMP/session.log" 0 3
+cut_at=$(date +%s.%N)
 R down --confirm=4s --json >"$T_TMP/down.json"
 check_eq "down --confirm=4s: ok, pending with a deadline and a holder" "true bdctl-route down true" \
   "$(jq -r '[.ok, .pending.command, (.pending.holder_pid > 0)] | join(" ")' "$T_TMP/down.json")"
@@ -58,6 +104,8 @@ check_not "the change cut the operator off" tcp_connect remote 192.168.1.10 3389
 B pending --json >"$T_TMP/p.json"
 check_eq "pending names the change, who (uid 0) and when" "bdctl-route down 0 $deadline" \
   "$(jq -r '[.pending.command, .pending.uid, .pending.deadline] | join(" ")' "$T_TMP/p.json")"
+check "bdctl-check: a pending change is a warning with its deadline" \
+  grep -q "^warning 'bdctl-route down' rolls back at $(date -d "$deadline" +%H:%M:%S) unless confirmed" <(pcheck)
 check "wait: rolled back by the holder within 6 s" wait_gone 6
 end_ns=$(date +%s%N)
 dl_ns=$(date -d "$deadline" +%s%N)
@@ -66,6 +114,12 @@ echo "# rolled back $late_ms ms after the deadline"
 check "restored within 1 s of the deadline ($late_ms ms)" test "$late_ms" -lt 1000
 check_eq "table, sysctls and files byte for byte as before" "$base" "$(owned)"
 check "the operator reaches the LAN host again" tcp_connect remote 192.168.1.10 3389
+back_at=$(date +%s.%N)
+check "the held session carried nothing while the change was in place" \
+  awk -v a="$cut_at" -v b="$back_at" '$1 == "echo" && $2 > a + 0.5 && $2 < b - 0.5 { bad = 1 } END { exit bad }' "$T_TMP/session.log"
+check "the same session carries data again after the rollback" echoed_after "$T_TMP/session.log" "$back_at" 8
+check_eq "... one connection throughout, never closed" "1 0" \
+  "$(grep -c '^connected' "$T_TMP/session.log") $(grep -c '^closed' "$T_TMP/session.log")"
 check "audit: apply, arm and rollback with cause deadline" \
   bash -c "grep -q '\"event\":\"apply\"' '$BDCTL_LOG_DIR/change-audit.log' &&
            grep -q '\"event\":\"arm\"' '$BDCTL_LOG_DIR/change-audit.log' &&
@@ -91,7 +145,10 @@ check_eq "state as before" "$base" "$(owned)"
 # --- every bdctl process SIGKILLed: the next bdctl run rolls back ---------------
 R up --zt zt0 --lan eth0 --no-masquerade --confirm=2s >/dev/null
 pkill -9 -x bdctl-rollback
+check "bdctl-check: no holder armed is critical" grep -q '^critical .*no process is armed to roll it back' <(pcheck)
 sleep 2.5
+check "bdctl-check: past its deadline, not rolled back: critical" \
+  grep -q '^critical .*passed its deadline .* and was not rolled back' <(pcheck)
 check "holder killed, deadline passed: the change is still there" test -e "$BDCTL_STATE_DIR/pending.json"
 B pending --json >"$T_TMP/p.json"
 check_eq "the next run (bdctl pending) rolls it back, says so, nothing left pending" "true null" \
@@ -183,6 +240,8 @@ B pending --json >"$T_TMP/p.json"
 check_eq "pending: not ok, the failure kept, the file named" "false true" \
   "$(jq -r '[.ok, (.pending.left[0] | contains("route.json"))] | map(tostring) | join(" ")' "$T_TMP/p.json")"
 check_exit "pending exits 1 while a rollback is incomplete" 1 B pending
+check "bdctl-check: an incomplete rollback is critical, naming what is left" \
+  grep -q '^critical the rollback of .* is incomplete, still to put back: .*route.json' <(pcheck)
 check_exit "another change is refused meanwhile" 1 R down
 check "... saying the rollback did not complete" grep -q "did not complete" "$T_TMP/err"
 check "the table and sysctls were restored nonetheless" \

@@ -34,6 +34,11 @@ void close_inherited() {
 }
 
 int hold(const std::string& id) {
+  {
+    // The arming run holds the change lock until its record is saved and its
+    // change applied: the first read below sees them.
+    FileLock start(change::kChangeLock, std::chrono::minutes(2));
+  }
   for (;;) {
     auto p = change::load_pending();
     if (!p || p->id != id || !p->rollback_left.empty()) return 0;  // confirmed, rolled back, or failed

@@ -169,25 +169,28 @@ Outcome guarded(const SafetyFlags& f, const Change& c) {
   p.started_ms = now;
   p.deadline_ms = now + win.value_or(change::kDefaultConfirm).count();
   p.before = change::take(change::owned());
-  // Recorded before the change: a run killed mid-apply is still rolled back.
-  change::save_pending(p);
+  // Armed first, so the record is written once, whole (each write is an
+  // fsync on the Pi's SD card): the holder waits for this run's lock before
+  // it reads the record, and a holder whose record never came simply ends.
+  if (win) p.holder_pid = arm_holder(p.id);
   Outcome o;
   try {
+    // Recorded before the change: a run killed mid-apply is still rolled back.
+    change::save_pending(p);
     o = c.apply();
   } catch (...) {
-    change::roll_back(p, "apply failed", audit);
+    if (change::load_pending()) change::roll_back(p, "apply failed", audit);
+    stop_holder(p.holder_pid);
     throw;
   }
-  audit.log(change::step("apply", p));
+  std::vector<Json> steps{change::step("apply", p)};
+  if (win) {
+    steps.push_back(change::step("arm", p));
+    steps.back()["holder_pid"] = p.holder_pid;
+  }
+  audit.log_all(steps);
   o.text = late + o.text;
   safety_keys(o);
-  if (win) {
-    p.holder_pid = arm_holder(p.id);
-    change::save_pending(p);
-    auto line = change::step("arm", p);
-    line["holder_pid"] = p.holder_pid;
-    audit.log(line);
-  }
   if (!targets.empty()) {
     auto reached = check::reach(targets, kVerifyTimeout);
     Json v = Json::array();

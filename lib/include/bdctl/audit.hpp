@@ -18,9 +18,13 @@ class AuditLog {
   AuditLog(std::string file, std::string ident, std::vector<std::string> argv);
   // SystemError naming the log when the line cannot be written whole.
   void log(nlohmann::ordered_json event);
+  // Several steps in one write and one fsync (each its own line and syslog
+  // message): what one run did at once costs the SD card one flush.
+  void log_all(const std::vector<nlohmann::ordered_json>& events);
   std::string path() const;
 
  private:
+  std::string line(const nlohmann::ordered_json& event) const;
   std::string file_, ident_;
   std::vector<std::string> argv_;
   std::string request_id_;

@@ -325,6 +325,7 @@ void forwarding_group(const Settings& s, Sink& sink) {
   guarded("forwarding.rules", [&] { rules_check(sink, ifs); });
   guarded("forwarding.mss", [&] { mss_check(sink, s); });
   guarded("forwarding.drops", [&] { drops_check(sink, ifs); });
+  guarded("forwarding.pending", [&] { pending_check(sink); });
 }
 
 }  // namespace bdctl::check::detail

@@ -43,7 +43,9 @@ std::string new_request_id() {
 AuditLog::AuditLog(std::string file, std::string ident, std::vector<std::string> argv)
     : file_(std::move(file)), ident_(std::move(ident)), argv_(std::move(argv)), request_id_(new_request_id()) {}
 
-void AuditLog::log(nlohmann::ordered_json event) {
+void AuditLog::log(nlohmann::ordered_json event) { log_all({std::move(event)}); }
+
+std::string AuditLog::line(const nlohmann::ordered_json& event) const {
   nlohmann::ordered_json line;
   line["ts"] = iso8601_ms(unix_ms_now());
   char host[256] = {0};
@@ -58,25 +60,36 @@ void AuditLog::log(nlohmann::ordered_json event) {
   line["ssh_client"] = env("SSH_CLIENT");
   line["request_id"] = request_id_;
   line["argv"] = argv_;
-  for (auto& [k, v] : event.items()) line[k] = v;
-  std::string s = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  for (const auto& [k, v] : event.items()) line[k] = v;
+  return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+void AuditLog::log_all(const std::vector<nlohmann::ordered_json>& events) {
+  std::string s;
+  std::vector<std::string> lines;
+  for (const auto& e : events) {
+    lines.push_back(line(e));
+    s += lines.back() + "\n";
+  }
 
   make_dirs(paths::log_dir(), 0750);
   std::string p = path();
   // O_NOFOLLOW: a link planted in the log directory must not be appended through.
   Fd fd(::open(p.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0640));
   if (!fd.valid()) throw SystemError("audit log " + p, errno);
-  // One write() per line: O_APPEND keeps concurrent lines whole.
+  // One write() for the lines: O_APPEND keeps concurrent lines whole.
   ssize_t w = ::write(fd.get(), s.data(), s.size());
   // A short write sets no errno: the stale one (EEXIST from mkdir) once read "File exists".
   int err = w < 0 ? errno : ENOSPC;
   if (w != ssize_t(s.size())) throw SystemError("audit log " + p, err);
   if (::fsync(fd.get()) != 0) throw SystemError("audit log " + p, errno);
 
-  s.pop_back();
   ::openlog(ident_.c_str(), LOG_PID, LOG_AUTHPRIV);
-  bool bad = event.contains("result") && event["result"] != "ok" && event["result"] != "intent";
-  ::syslog(bad ? LOG_WARNING : LOG_NOTICE, "%s", s.c_str());
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const auto& e = events[i];
+    bool bad = e.contains("result") && e["result"] != "ok" && e["result"] != "intent";
+    ::syslog(bad ? LOG_WARNING : LOG_NOTICE, "%s", lines[i].c_str());
+  }
 }
 
 }  // namespace bdctl

@@ -99,7 +99,7 @@ TEST_CASE("only and skip select names and groups", "[unit]") {
   Settings s;
   s.targets = {parse_target("nuc=1.2.3.4:3389"), parse_target("pi=1.2.3.5:22")};
   auto all = selected_names(s);
-  CHECK(all.size() == 4 + 4 + 3 + 2 + 2);
+  CHECK(all.size() == 4 + 5 + 3 + 2 + 2);  // forwarding: sysctl, rules, mss, drops, pending
   s.only = {"lan"};
   CHECK(selected_names(s) == std::vector<std::string>{"lan.nuc", "lan.pi"});
   s.only = {"zerotier.service", "lan.pi"};
