@@ -3,7 +3,9 @@
 # confirmed, byte for byte, also when every bdctl process is killed, across a
 # simulated reboot, and at once when --verify finds a target down. One change
 # at a time; foreign tables never touched; a rollback that cannot complete
-# says what is left.
+# (a file it cannot replace, the kernel refusing its nftables batch) says what
+# is left, and bdctl-check says so too. An operator's TCP session held through
+# the Pi stalls while the cut is in place and resumes after the rollback.
 . "$(dirname "$0")/lib.sh"
 
 site
@@ -249,6 +251,23 @@ check "the table and sysctls were restored nonetheless" \
 check "audit: rollback incomplete, what is left" bash -c "grep '\"result\":\"incomplete\"' '$BDCTL_LOG_DIR/change-audit.log' | grep -q route.json"
 rmdir "$BDCTL_STATE_DIR/route.json"
 check "fixed: rollback again completes" B rollback
+check_eq "state as before" "$base" "$(owned)"
+
+# --- the kernel refuses the rollback's nftables batch (a real netlink error) -------
+# Without CAP_NET_ADMIN the kernel answers the batch with EPERM; root may still
+# write the namespace's sysctls and bdctl's files, so those are put back.
+R up --zt zt0 --lan eth0 --family ipv4 --confirm=1m >/dev/null
+changed_table=$(on pi nft list table inet bdctl)
+check_exit "rollback refused by the kernel: exit 1" 1 on pi setpriv --bounding-set -net_admin "$BDCTL_BIN/bdctl" rollback --json
+check_eq "its document: not complete, the table named with the kernel's error" "false true" \
+  "$(jq -r '[.rolled_back.complete, (.rolled_back.left | map(select(contains("table inet bdctl") and contains("not permitted"))) | length == 1)] | map(tostring) | join(" ")' "$T_TMP/out")"
+check_eq "the table is as the change left it" "$changed_table" "$(on pi nft list table inet bdctl)"
+check_eq "the sysctls and files were put back nonetheless" "$(echo "$base" | sed '/^table inet bdctl/,/^}/d')" \
+  "$(owned | sed '/^table inet bdctl/,/^}/d')"
+check "bdctl pending keeps the record and names the table" \
+  bash -c "ip netns exec ${T_PREFIX}pi '$BDCTL_BIN/bdctl' pending --json | jq -e '.pending.left | map(select(contains(\"table inet bdctl\"))) | length == 1'"
+check "bdctl-check: critical, naming the table" grep -q '^critical the rollback of .* still to put back: table inet bdctl' <(pcheck)
+check "with the capability back, rollback completes" B rollback
 check_eq "state as before" "$base" "$(owned)"
 
 check_eq "foreign table byte-identical through all of it" "$foreign_before" "$(foreign)"
