@@ -137,6 +137,22 @@ check_exit "confirm with nothing pending: exit 1" 1 B confirm
 check "back to the baseline" R up --zt zt0 --lan eth0 --no-confirm
 check_eq "baseline state again" "$base" "$(owned)"
 
+# --- a confirm proves the backdoor only when it came over ZeroTier ------------------
+R up --zt zt0 --lan eth0 --no-masquerade --confirm=1m >/dev/null
+lan_ssh="192.168.1.10 50022 192.168.1.201 22"
+zt_ssh="10.147.20.5 50022 10.147.20.1 22"
+check_exit "confirm from an SSH session on the LAN side: refused, exit 1" 1 on pi env SSH_CONNECTION="$lan_ssh" bdctl confirm
+check "... naming the address, the interface and the way out" \
+  grep -q "reaches the Pi at 192.168.1.201 on eth0, not over ZeroTier.*--any-path" "$T_TMP/err"
+check "the change is still pending" test "$(pending_id)" != none
+on pi env SSH_CONNECTION="$zt_ssh" bdctl confirm --json >"$T_TMP/c.json"
+check_eq "confirm over ZeroTier: kept, via zt0" "true zt0 true null" \
+  "$(jq -r '[.ok, .via.interface, .via.zerotier, .pending] | map(tostring) | join(" ")' "$T_TMP/c.json")"
+check "audit: the confirm says which way it came" bash -c "grep '\"event\":\"confirm\"' '$BDCTL_LOG_DIR/change-audit.log' | tail -1 | grep -q '\"interface\":\"zt0\"'"
+R up --zt zt0 --lan eth0 --confirm=1m >/dev/null
+check "--any-path: confirmed on purpose from the LAN side" on pi env SSH_CONNECTION="$lan_ssh" bdctl confirm --any-path
+check_eq "baseline state again" "$base" "$(owned)"
+
 # --- SIGHUP and the session killed: the holder lives in its own session ---------
 on pi setsid bash -c 'bdctl-route up --zt zt0 --lan eth0 --no-masquerade --confirm=3s >/dev/null; kill -HUP -- -$$; kill -9 -- -$$' 2>/dev/null
 check "the change is pending after its session died" test "$(pending_id)" != none

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bdctl/nft.hpp"
+#include "bdctl/rtnl.hpp"
 
 namespace bdctl {
 class AuditLog;
@@ -105,6 +106,16 @@ nlohmann::ordered_json step(const std::string& event, const Pending& p);
 // with what is left; one audit line either way. The caller holds kChangeLock.
 // cause: "deadline", "operator", "verify failed: TARGET", "boot", "apply failed".
 RollbackResult roll_back(Pending& p, const std::string& cause, AuditLog& audit);
+
+// The way an SSH session reaches the Pi: SSH_CONNECTION's server address and
+// the interface that holds it ("" when none does, or the value is malformed).
+// nullopt when not over SSH (a console, cron, or sudo without env_keep).
+struct SessionPath {
+  std::string address;
+  std::string interface;
+};
+std::optional<SessionPath> session_path(const char* ssh_connection, const std::vector<Address>& addresses,
+                                        const std::vector<Link>& links);
 
 // "14:02:10" in local time (the Pi's clock, as the operator's prompt shows it).
 std::string clock_text(std::int64_t unix_ms);
