@@ -96,7 +96,9 @@ endif()
 # cannot see, so it is named here; nftables' kernel side needs no package.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "libcurl4")
-set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "bash-completion")
+# libsystemd is loaded the same way, only to arm a safe change's holder as a
+# transient unit (lib/src/systemd); without it bdctl's own holder serves.
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "bash-completion, libsystemd0")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "zerotier-one, prometheus-node-exporter, nftables")
 # libbdctl ships in this package: let dpkg-shlibdeps find it in the staging tree.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS_PRIVATE_DIRS

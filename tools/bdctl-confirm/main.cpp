@@ -92,7 +92,7 @@ int main(int argc, char** argv) {
           auto line = change::step("confirm", p);
           line["via"] = via;
           audit.log(line);
-          cli::stop_holder(p.holder_pid);
+          cli::stop_holder(p);
           auto o = cli::change_document("confirm", std::nullopt);
           o.json["confirmed"] = cli::pending_json(p, unix_ms_now());
           o.json["via"] = via;

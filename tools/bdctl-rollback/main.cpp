@@ -6,7 +6,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "bdctl/error.hpp"
 #include "bdctl/lock.hpp"
+#include "bdctl/printable.hpp"
 #include "change_steps.hpp"
 #include "safe_change.hpp"
 #include "verbs.hpp"
@@ -32,15 +34,35 @@ int main(int argc, char** argv) {
                               "Examples:\n"
                               "  bdctl rollback\n"
                               "  bdctl-rollback --boot     (bdctl-apply.service, before it applies anything)\n"
+                              "  bdctl-rollback --hold ID  (the transient unit a change with --confirm arms)\n"
                               "Exit status: 0 rolled back or nothing pending, 1 the rollback did not complete\n"
                               "(what is left is named). See bdctl-rollback(8), bdctl(7)."};
   auto boot = std::make_shared<bool>(false);
+  auto hold = std::make_shared<std::string>();
   return cli::run_command(
       tool,
-      [boot](CLI::App& app) -> cli::Runner {
-        app.add_flag("--boot", *boot,
-                     "At boot: roll back a change made before this boot (its session is gone); leave one made since");
-        return [boot] {
+      [boot, hold](CLI::App& app) -> cli::Runner {
+        auto* b = app.add_flag("--boot", *boot,
+                               "At boot: roll back a change made before this boot (its session is gone); leave one "
+                               "made since");
+        app.add_option("--hold", *hold,
+                       "Wait for change ID's deadline, then roll it back unless it was confirmed (what the holder "
+                       "unit runs)")
+            ->type_name("ID")
+            ->excludes(b);
+        return [boot, hold] {
+          if (!hold->empty()) {
+            // Not a change id: nothing to wait for (ids are made by new_id, [0-9A-Z-]).
+            if (hold->find_first_not_of("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-") != std::string::npos)
+              throw InputError(fmt::format("--hold: '{}' is not a change id", printable(*hold)));
+            int rc = cli::hold_change(*hold);
+            auto o = cli::change_document("hold", std::nullopt);
+            o.json["ok"] = rc == 0;
+            o.json["change"] = *hold;
+            o.text = fmt::format("held change {} to its end\n", *hold);
+            o.exit_code = rc;
+            return o;
+          }
           FileLock lock(change::kChangeLock, std::chrono::seconds(30));
           AuditLog audit(change::kAuditFile, "bdctl", {"bdctl-rollback"});
           auto p = change::load_pending();
@@ -61,7 +83,7 @@ int main(int argc, char** argv) {
           }
           std::string cause = *boot ? "boot" : p->rollback_left.empty() ? "operator" : "operator (retry)";
           auto r = change::roll_back(*p, cause, audit);
-          cli::stop_holder(p->holder_pid);
+          cli::stop_holder(*p);
           o.json["ok"] = r.complete();
           o.json["changed"] = !r.restored.empty();
           o.json["pending"] = cli::pending_json(change::load_pending(), unix_ms_now());

@@ -1,7 +1,10 @@
-// The process that holds a pending change: forked twice into its own session,
-// every descriptor closed (a lock inherited from the tool would otherwise be
-// held until the deadline), it sleeps until the deadline on the wall clock and
-// rolls back unless the change was confirmed, extended or rolled back meanwhile.
+// The process that holds a pending change. Where systemd runs it is a
+// transient unit running `bdctl-rollback --hold ID` (logind stopping the
+// operator's session scope cannot reach it); elsewhere, or when the manager
+// refuses, bdctl's own: forked twice into its own session, every descriptor
+// closed (a lock inherited from the tool would otherwise be held until the
+// deadline). Either sleeps until the deadline on the wall clock and rolls
+// back unless the change was confirmed, extended or rolled back meanwhile.
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -17,6 +20,7 @@
 #include "bdctl/audit.hpp"
 #include "bdctl/error.hpp"
 #include "bdctl/lock.hpp"
+#include "bdctl/systemd.hpp"
 #include "safe_change.hpp"
 
 namespace bdctl::cli {
@@ -33,7 +37,29 @@ void close_inherited() {
   for (int fd = 3; fd < 65536; ++fd) ::close(fd);
 }
 
-int hold(const std::string& id) {
+// The environment that moves bdctl's files: a unit gets the manager's
+// environment, not ours, and must find the same record.
+std::vector<std::string> bdctl_environment() {
+  std::vector<std::string> env;
+  for (const char* k :
+       {"BDCTL_STATE_DIR", "BDCTL_LOG_DIR", "BDCTL_LOCK_DIR", "BDCTL_SYSCTL_DIR", "BDCTL_SYSCTL_ROOT", "BDCTL_CONFIG"})
+    if (const char* v = std::getenv(k)) env.push_back(std::string(k) + "=" + v);
+  return env;
+}
+
+// bdctl-rollback beside this tool (both in /usr/sbin, or in the build's bin).
+std::string rollback_binary() {
+  char buf[PATH_MAX];
+  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n <= 0) throw SystemError("/proc/self/exe", errno);
+  std::string self(buf, std::size_t(n));
+  return self.substr(0, self.rfind('/') + 1) + kHolderName;
+}
+
+int arm_process(const std::string& id);
+}  // namespace
+
+int hold_change(const std::string& id) {
   {
     // The arming run holds the change lock until its record is saved and its
     // change applied: the first read below sees them.
@@ -56,9 +82,26 @@ int hold(const std::string& id) {
     }
   }
 }
-}  // namespace
 
-int arm_holder(const std::string& id) {
+Holder arm_holder(const std::string& id) {
+  if (systemd::available()) {
+    std::string unit = "bdctl-rollback-" + id + ".service";
+    try {
+      systemd::Manager m;
+      if (!m.shares_network_namespace()) return {arm_process(id), ""};
+      int pid = m.start_service(unit, "bdctl: roll back change " + id + " at its deadline unless confirmed",
+                                {rollback_binary(), "--hold", id}, bdctl_environment());
+      return {pid, unit};
+    } catch (const SystemError&) {
+      // No bus, or the manager refused (not root, no polkit): bdctl's own
+      // holder still outlives SIGHUP, the session's processes and this one.
+    }
+  }
+  return {arm_process(id), ""};
+}
+
+namespace {
+int arm_process(const std::string& id) {
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) throw SystemError("pipe", errno);
   pid_t child = ::fork();
@@ -81,7 +124,7 @@ int arm_holder(const std::string& id) {
     ::prctl(PR_SET_NAME, kHolderName, 0, 0, 0);
     int rc = 1;
     try {
-      rc = hold(id);
+      rc = hold_change(id);
     } catch (...) {
       // Nothing to print to: the change stays recorded, and the next bdctl
       // run or the boot unit rolls it back.
@@ -100,8 +143,18 @@ int arm_holder(const std::string& id) {
   if (n != ssize_t(sizeof holder) || holder <= 0) throw SystemError("the rollback holder did not start");
   return holder;
 }
+}  // namespace
 
-void stop_holder(int pid) {
+void stop_holder(const change::Pending& p) {
+  if (!p.holder_unit.empty()) {
+    try {
+      systemd::Manager().stop(p.holder_unit);
+      return;
+    } catch (const SystemError&) {
+      // The bus is gone: the pid, checked by name, is still ours to stop.
+    }
+  }
+  int pid = p.holder_pid;
   if (pid <= 0) return;
   std::ifstream comm("/proc/" + std::to_string(pid) + "/comm");
   std::string name;

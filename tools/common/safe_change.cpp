@@ -101,6 +101,7 @@ Json pending_json(const std::optional<change::Pending>& p, std::int64_t now_ms) 
           {"deadline", iso8601_ms(p->deadline_ms)},
           {"left_ms", std::max<std::int64_t>(0, p->deadline_ms - now_ms)},
           {"holder_pid", p->holder_pid > 0 ? Json(p->holder_pid) : Json(nullptr)},
+          {"holder_unit", p->holder_unit.empty() ? Json(nullptr) : Json(p->holder_unit)},
           {"rollback_failed", !p->rollback_left.empty()},
           {"left", p->rollback_left}};
 }
@@ -172,7 +173,11 @@ Outcome guarded(const SafetyFlags& f, const Change& c) {
   // Armed first, so the record is written once, whole (each write is an
   // fsync on the Pi's SD card): the holder waits for this run's lock before
   // it reads the record, and a holder whose record never came simply ends.
-  if (win) p.holder_pid = arm_holder(p.id);
+  if (win) {
+    auto h = arm_holder(p.id);
+    p.holder_pid = h.pid;
+    p.holder_unit = h.unit;
+  }
   Outcome o;
   try {
     // Recorded before the change: a run killed mid-apply is still rolled back.
@@ -180,13 +185,14 @@ Outcome guarded(const SafetyFlags& f, const Change& c) {
     o = c.apply();
   } catch (...) {
     if (change::load_pending()) change::roll_back(p, "apply failed", audit);
-    stop_holder(p.holder_pid);
+    stop_holder(p);
     throw;
   }
   std::vector<Json> steps{change::step("apply", p)};
   if (win) {
     steps.push_back(change::step("arm", p));
     steps.back()["holder_pid"] = p.holder_pid;
+    steps.back()["holder_unit"] = p.holder_unit.empty() ? Json(nullptr) : Json(p.holder_unit);
   }
   audit.log_all(steps);
   o.text = late + o.text;
@@ -203,7 +209,7 @@ Outcome guarded(const SafetyFlags& f, const Change& c) {
     if (failed) {
       std::string cause = fmt::format("verify failed: {} ({})", failed->target, failed->why);
       auto r = change::roll_back(p, cause, audit);
-      stop_holder(p.holder_pid);
+      stop_holder(p);
       o.json["ok"] = false;
       o.json["rolled_back"] = rollback_json(cause, r);
       o.json["pending"] = r.complete() ? Json(nullptr) : pending_json(change::load_pending(), unix_ms_now());

@@ -39,10 +39,19 @@ Outcome guarded(const SafetyFlags& f, const Change& c);
 nlohmann::ordered_json pending_json(const std::optional<change::Pending>& p, std::int64_t now_ms);
 std::string pending_text(const change::Pending& p, std::int64_t now_ms);
 
-// Starts the process that waits for p's deadline in its own session (SIGHUP,
-// the session's end and this process's death do not reach it); its pid.
-int arm_holder(const std::string& id);
+// The process that waits for a change's deadline: a transient systemd unit
+// (bdctl-rollback-ID.service, outside every login session) where systemd
+// runs, else a process of bdctl's own in its own session. Neither SIGHUP,
+// the session's end nor this process's death reaches it.
+struct Holder {
+  int pid = 0;
+  std::string unit;  // "" for bdctl's own process
+};
+Holder arm_holder(const std::string& id);
 // Stops p's holder, if it is still the one armed (its name is checked).
-void stop_holder(int pid);
+void stop_holder(const change::Pending& p);
+// The holder's work (bdctl-rollback --hold ID): sleep to the deadline, then
+// roll back unless the change was confirmed, extended or rolled back. Its exit code.
+int hold_change(const std::string& id);
 
 }  // namespace bdctl::cli

@@ -69,6 +69,7 @@ struct Pending {
   std::int64_t started_ms = 0;   // unix ms (wall clock: it must mean the same after a reboot)
   std::int64_t deadline_ms = 0;  // rolls back at this instant unless confirmed
   int holder_pid = 0;            // the process armed to roll back (0: none yet)
+  std::string holder_unit;       // its systemd unit ("": a process of bdctl's own)
   Snapshot before;
   // A rollback that could not complete: what is left, one line each. While
   // this is non-empty the change stays recorded and every change is refused.

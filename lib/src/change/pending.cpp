@@ -98,6 +98,7 @@ std::optional<Pending> load_pending() {
     p.started_ms = j.at("started_ms").get<std::int64_t>();
     p.deadline_ms = j.at("deadline_ms").get<std::int64_t>();
     p.holder_pid = j.at("holder_pid").get<int>();
+    p.holder_unit = j.value("holder_unit", "");  // absent in records of bdctl 0.1.0's first safe changes
     p.rollback_left = j.at("rollback_left").get<std::vector<std::string>>();
     p.before = snapshot_from(j.at("before"), path);
     return p;
@@ -119,6 +120,7 @@ void save_pending(const Pending& p) {
   j["started_ms"] = p.started_ms;
   j["deadline_ms"] = p.deadline_ms;
   j["holder_pid"] = p.holder_pid;
+  j["holder_unit"] = p.holder_unit;
   j["rollback_left"] = p.rollback_left;
   j["before"] = to_json(p.before);
   make_dirs(paths::state_dir());

@@ -1,0 +1,44 @@
+// systemd's manager over D-Bus (sd-bus): transient units for processes that
+// must outlive the caller's login session (logind stops a session's scope
+// with everything in it; a unit in system.slice is not part of it). The bus
+// is the one libsystemd finds: DBUS_SYSTEM_BUS_ADDRESS is honoured, so tests
+// run a private bus with a stand-in manager (tests/sim/systemd).
+#pragma once
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace bdctl::systemd {
+
+// systemd runs this machine (sd_booted), or a bus was named for it.
+bool available();
+
+class Manager {
+ public:
+  Manager();  // connects to the system bus; SystemError naming the bus on failure
+  ~Manager();
+  Manager(const Manager&) = delete;
+  Manager& operator=(const Manager&) = delete;
+
+  // The manager runs in this process's network namespace, so the units it
+  // starts see the same interfaces and ruleset (not so when a tool runs in
+  // a test's or a container's namespace: their changes are not the host's).
+  bool shares_network_namespace();
+
+  // StartTransientUnit of NAME.service running argv (argv[0] an absolute
+  // path) with env ("KEY=VALUE": a unit gets the manager's environment, not
+  // the caller's), Type=exec, collected when it ends however it ends.
+  // Returns its main pid once it runs (waits up to 2 s for the job).
+  // SystemError with the manager's error ("org.freedesktop.systemd1.UnitExists: ...").
+  int start_service(const std::string& unit, const std::string& description, const std::vector<std::string>& argv,
+                    const std::vector<std::string>& env);
+  // StopUnit(NAME, "replace"); false when no such unit is loaded.
+  bool stop(const std::string& unit);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace bdctl::systemd
