@@ -20,6 +20,11 @@ inline constexpr std::size_t kReadLimit = std::size_t(4) << 20;
 // info, when given, gets fstat() of the file read (no race with a rename).
 std::optional<std::string> read_file(const std::string& path, std::size_t limit = kReadLimit,
                                      struct stat* info = nullptr);
+// read_file for a file bdctl wrote itself (state, records, history): never
+// through a link, which nothing of bdctl's makes ("PATH: a symbolic link, not
+// a file bdctl wrote (remove it)", code() ELOOP).
+std::optional<std::string> read_own_file(const std::string& path, std::size_t limit = kReadLimit,
+                                         struct stat* info = nullptr);
 
 // Write to a temporary file beside path, fsync, rename over path: readers see
 // the old or the new content, never a mix; on failure the old file is intact.

@@ -85,7 +85,7 @@ std::string pending_path() { return paths::state_dir() + "/pending.json"; }
 
 std::optional<Pending> load_pending() {
   std::string path = pending_path();
-  auto text = read_file(path);
+  auto text = read_own_file(path);
   if (!text) return std::nullopt;
   try {
     auto j = Json::parse(*text);

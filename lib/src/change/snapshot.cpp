@@ -18,7 +18,7 @@ namespace {
 FileImage image_of(const std::string& path) {
   FileImage f;
   struct stat st {};
-  auto text = read_file(path, kReadLimit, &st);
+  auto text = read_own_file(path, kReadLimit, &st);
   if (!text) return f;
   f.exists = true;
   f.content = std::move(*text);

@@ -29,10 +29,13 @@ std::string size_text(std::size_t n) {
   return fmt::format("{} bytes", n);
 }
 
-std::optional<std::string> read_file(const std::string& path, std::size_t limit, struct stat* info) {
-  Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+namespace {
+std::optional<std::string> read_with(const std::string& path, std::size_t limit, struct stat* info, int flags) {
+  Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC | flags)};
   if (f.fd < 0) {
     if (errno == ENOENT) return std::nullopt;
+    if (errno == ELOOP && (flags & O_NOFOLLOW))
+      throw SystemError::with_code(fmt::format("{}: a symbolic link, not a file bdctl wrote (remove it)", path), ELOOP);
     throw SystemError(path, errno);
   }
   if (info && ::fstat(f.fd, info) != 0) throw SystemError(path, errno);
@@ -50,6 +53,15 @@ std::optional<std::string> read_file(const std::string& path, std::size_t limit,
     out.append(buf, std::size_t(n));
   }
   return out;
+}
+}  // namespace
+
+std::optional<std::string> read_file(const std::string& path, std::size_t limit, struct stat* info) {
+  return read_with(path, limit, info, 0);
+}
+
+std::optional<std::string> read_own_file(const std::string& path, std::size_t limit, struct stat* info) {
+  return read_with(path, limit, info, O_NOFOLLOW);
 }
 
 namespace {

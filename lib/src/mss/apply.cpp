@@ -49,7 +49,7 @@ SetResult set(const Options& o, bool check_only) {
   if (!check_only) {
     // Unchanged options need no fsync'd rewrite (set from cron stays cheap).
     std::string text = options_to_json(o) + "\n";
-    if (read_file(state_file()) != text) {
+    if (read_own_file(state_file()) != text) {
       make_dirs(paths::state_dir());
       state.emplace(state_file(), text);
     }
@@ -75,7 +75,7 @@ ClearResult clear(bool check_only) {
   res.removed = own_chains(have);
   // A state file that could not be removed afterwards (read-only state dir)
   // fails the run before the kernel changes.
-  if (!check_only && read_file(state_file())) check_dir_writable(state_file());
+  if (!check_only && read_own_file(state_file())) check_dir_writable(state_file());
   if (!res.removed.empty()) {
     nft::Transaction tx(s);
     for (const auto& name : res.removed) tx.delete_chain(name);

@@ -183,7 +183,7 @@ Options options_from_json(const std::string& text, const std::string& source) {
 std::string state_file() { return paths::state_dir() + "/mss.json"; }
 
 std::optional<Options> load_state() {
-  auto text = read_file(state_file());
+  auto text = read_own_file(state_file());
   if (!text) return std::nullopt;
   return options_from_json(*text, state_file());
 }

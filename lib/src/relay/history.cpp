@@ -17,7 +17,7 @@ std::string history_path(const std::string& name) { return paths::state_dir() + 
 
 std::vector<long long> load(const std::string& name) {
   std::vector<long long> out;
-  auto text = read_file(history_path(name));
+  auto text = read_own_file(history_path(name));
   if (!text) return out;
   std::istringstream in(*text);
   long long t;

@@ -57,7 +57,7 @@ std::vector<Intent> read_intents() {
   if (errno != 0) throw SystemError(intent_dir(), errno);
   std::sort(files.begin(), files.end());
   for (const auto& f : files) {
-    auto text = read_file(intent_dir() + "/" + f);
+    auto text = read_own_file(intent_dir() + "/" + f);
     if (!text) continue;
     try {
       auto j = nlohmann::json::parse(*text);

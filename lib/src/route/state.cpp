@@ -14,7 +14,7 @@ std::string state_path() { return paths::state_dir() + "/route.json"; }
 
 SavedState load_state() {
   SavedState s;
-  auto text = read_file(state_path());
+  auto text = read_own_file(state_path());
   if (!text) return s;
   s.on_disk = text;
   auto j = nlohmann::json::parse(*text, nullptr, false);
