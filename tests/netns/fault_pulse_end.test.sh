@@ -20,6 +20,8 @@ start hang --port 8082 --relays 2 --rest-reply hang
 start reset --port 8083 --relays 2 --rest-reply reset
 start trunc --port 8084 --relays 2 --rest-reply truncate
 start slow --port 8085 --relays 2 --status-delay 2500
+bg on pi python3 "$SIM/rigrunner.py" --bind 127.0.0.1 --port 8086 --events "$EV/rr" --ready "$T_TMP/ready.rr"
+for _ in $(seq 100); do [ -e "$T_TMP/ready.rr" ] && break; sleep 0.05; done
 
 conf() {
   local n port
@@ -29,6 +31,9 @@ conf() {
       "$n" "$port" "$([ "$n" = slow ] && echo 3s || echo 1s)"
     printf '[relays.%s]\nboard = "%s"\nchannel = 1\nmomentary = true\npulse = "300ms"\n' "r$n" "$n"
   done
+  # A RIGrunner rail: at rest it is on; a pulse switches it off, then on again.
+  printf '[boards.rr]\ndriver = "rigrunner"\nurl = "http://127.0.0.1:8086"\ntimeout = "1s"\nspacing = "0ms"\n'
+  printf '[relays.rstation]\nboard = "rr"\nchannel = 0\npulse = "300ms"\n'
 }
 conf >"$T_TMP/relay.toml"
 relay() { on pi bdctl-relay -c "$T_TMP/relay.toml" --json "$@"; }
@@ -69,6 +74,26 @@ assert r["after"]["at_rest"] is True' "$T_TMP/i.out"
   fi
 done
 check_eq "some inode count fails after energising (the case under test was reached)" 1 "$energised_and_failed"
+
+# The same for a RIGrunner rail: once switched off, it is switched on again.
+rail_on() {
+  on pi python3 -c 'import urllib.request,re
+x = urllib.request.urlopen("http://127.0.0.1:8086/status.xml", timeout=5).read().decode()
+print(re.search(r"<RAILENA0>(\d)</RAILENA0>", x).group(1) == "1")'
+}
+sed -i 's/pulse rplain/pulse rstation/' "$T_TMP/inodes.sh"
+off_and_failed=0
+for n in 2 3 4 5 6 7 8; do
+  : >"$EV/rr"
+  unshare -m --propagation private bash "$T_TMP/inodes.sh" "$n"
+  rc=$(cat "$T_TMP/i.rc")
+  check_eq "rail, $n inodes: powered afterwards" True "$(rail_on)"
+  if grep -q 'set 0 0' "$EV/rr"; then
+    check "rail, $n inodes: switched off, so it was switched on again" grep -q 'set 0 1' "$EV/rr"
+    [ "$rc" != 0 ] && off_and_failed=1
+  fi
+done
+check_eq "rail: some inode count fails after switching off (the case under test was reached)" 1 "$off_and_failed"
 
 # --- the reply to the rest command is lost after the board switched ---
 for b in hang reset trunc; do
