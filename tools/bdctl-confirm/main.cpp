@@ -39,17 +39,16 @@ bool is_zerotier(const std::string& ifname, const std::optional<std::string>& cf
 }  // namespace
 
 int main(int argc, char** argv) {
-  static const cli::Tool tool{
-      "bdctl-confirm",
-      "Keep the change that would otherwise roll itself back (made with --confirm, or\n"
-      "under [safety] confirm): its holder is stopped and the change is final.\n"
-      "Run it over the path the change affects: reaching the Pi is the proof. Over SSH,\n"
-      "a session that reaches the Pi by another interface than ZeroTier is refused.",
-      "Examples:\n"
-      "  bdctl-route up --lan eth0 --confirm=5m && bdctl confirm\n"
-      "  bdctl confirm --any-path      # on purpose, from a session on the site LAN\n"
-      "Exit status: 0 confirmed, 1 nothing pending, too late (rolled back), a failed\n"
-      "rollback, or a session that did not come over ZeroTier. See bdctl-confirm(8)."};
+  static const cli::Tool tool{"bdctl-confirm",
+                              "Keep the change that would otherwise roll itself back (made with --confirm, or\n"
+                              "under [safety] confirm): its holder is stopped and the change is final.\n"
+                              "Run it over the path the change affects: reaching the Pi is the proof. Over SSH,\n"
+                              "a session that reaches the Pi by another interface than ZeroTier is refused.",
+                              "Examples:\n"
+                              "  bdctl-route up --lan eth0 --confirm=5m && bdctl confirm\n"
+                              "  bdctl confirm --any-path      # on purpose, from a session on the site LAN\n"
+                              "Exit status: 0 confirmed, 1 nothing pending, too late (rolled back), a failed\n"
+                              "rollback, or a session that did not come over ZeroTier. See bdctl-confirm(8)."};
   return cli::run_command(
       tool,
       [](CLI::App& app) -> cli::Runner {

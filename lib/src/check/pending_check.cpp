@@ -64,8 +64,7 @@ void pending_check(Sink& sink) {
   } else {
     sink.add(make("forwarding.pending", State::warning,
                   fmt::format("'{}' rolls back at {} unless confirmed ({} left): run 'bdctl confirm' to keep it",
-                              p->command, change::clock_text(p->deadline_ms),
-                              change::left_text(p->deadline_ms - now)),
+                              p->command, change::clock_text(p->deadline_ms), change::left_text(p->deadline_ms - now)),
                   t, d));
   }
 }

@@ -165,9 +165,9 @@ void apply_config(const Config& cfg, Settings& s) {
 std::vector<std::string> group_names() { return {"zerotier", "forwarding", "uplink", "lan", "plan"}; }
 
 std::vector<std::string> check_names(const Settings& s) {
-  std::vector<std::string> n{"zerotier.service",  "zerotier.network", "zerotier.route", "zerotier.peers",
-                             "forwarding.sysctl", "forwarding.rules", "forwarding.mss", "forwarding.drops", "forwarding.pending",
-                             "uplink.route",      "uplink.gateway",   "uplink.zerotier"};
+  std::vector<std::string> n{"zerotier.service",   "zerotier.network", "zerotier.route", "zerotier.peers",
+                             "forwarding.sysctl",  "forwarding.rules", "forwarding.mss", "forwarding.drops",
+                             "forwarding.pending", "uplink.route",     "uplink.gateway", "uplink.zerotier"};
   for (const auto& t : s.targets) n.push_back("lan." + t.name);
   n.push_back("plan.duplicate");
   n.push_back("plan.ranges");

@@ -46,8 +46,7 @@ struct Api {
   int (*close_container)(sd_bus_message*);
   int (*call)(sd_bus*, sd_bus_message*, std::uint64_t, sd_bus_error*, sd_bus_message**);
   int (*read_basic)(sd_bus_message*, char, void*);
-  int (*get_property_trivial)(sd_bus*, const char*, const char*, const char*, const char*, sd_bus_error*, char,
-                              void*);
+  int (*get_property_trivial)(sd_bus*, const char*, const char*, const char*, const char*, sd_bus_error*, char, void*);
   void (*error_free)(sd_bus_error*);
   sd_bus_message* (*message_unref)(sd_bus_message*);
 };
@@ -197,7 +196,8 @@ bool Manager::shares_network_namespace() {
                   "GetConnectionUnixProcessID")
                  .str('s', kDest)
                  .uint32();
-  struct stat mine {}, its{};
+  struct stat mine {
+  }, its{};
   if (::stat("/proc/self/ns/net", &mine) != 0) throw SystemError("/proc/self/ns/net", errno);
   std::string path = fmt::format("/proc/{}/ns/net", pid);
   if (::stat(path.c_str(), &its) != 0) return false;  // not in our pid namespace either
@@ -216,9 +216,9 @@ int Manager::start_service(const std::string& unit, const std::string& descripti
   c.str('s', argv.at(0)).open('a', "s");
   for (const auto& a : argv) c.str('s', a);
   c.close().boolean(false).close().close().close().close();
-  c.close();                             // the properties
-  c.open('a', "(sa(sv))").close();       // no auxiliary units
-  c.object_path();                       // the job
+  c.close();                        // the properties
+  c.open('a', "(sa(sv))").close();  // no auxiliary units
+  c.object_path();                  // the job
 
   // The job runs after the reply; with Type=exec, MainPID is set once it exec'd.
   auto until = std::chrono::steady_clock::now() + std::chrono::seconds(2);
