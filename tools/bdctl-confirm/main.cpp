@@ -36,6 +36,28 @@ bool is_zerotier(const std::string& ifname, const std::optional<std::string>& cf
   if (s.zt_if) return s.zt_if->value == ifname;
   return ifname.rfind("zt", 0) == 0;
 }
+
+// Which way this session came (null: not over SSH). Throws when it came by
+// another interface than ZeroTier's and --any-path was not given; note gets
+// a line when the way is unknown.
+Json session_via(const Args& a, std::string& note) {
+  Rtnl rt;
+  auto links = rt.links();
+  auto path = change::session_path(std::getenv("SSH_CONNECTION"), rt.addresses(), links);
+  if (!path) return nullptr;
+  std::optional<bool> zt;
+  if (!path->interface.empty()) zt = is_zerotier(path->interface, a.config, rt);
+  Json via = {{"address", path->address},
+              {"interface", path->interface.empty() ? Json(nullptr) : Json(path->interface)},
+              {"zerotier", zt ? Json(*zt) : Json(nullptr)}};
+  if (zt == false && !a.any_path)
+    throw SystemError(
+        fmt::format("this session reaches the Pi at {} on {}, not over ZeroTier: a confirm from here does "
+                    "not prove the backdoor works; confirm over ZeroTier, or give --any-path",
+                    printable(path->address), path->interface));
+  if (!zt) note = fmt::format("(no interface holds {}, so the path is unknown)\n", printable(path->address));
+  return via;
+}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -68,24 +90,8 @@ int main(int argc, char** argv) {
           if (!st.pending->rollback_left.empty())
             throw SystemError(fmt::format("the rollback of '{}' did not complete; run 'bdctl rollback' to retry",
                                           printable(st.pending->command)));
-          Rtnl rt;
-          auto links = rt.links();
-          auto path = change::session_path(std::getenv("SSH_CONNECTION"), rt.addresses(), links);
-          Json via = nullptr;
           std::string note;
-          if (path) {
-            std::optional<bool> zt;
-            if (!path->interface.empty()) zt = is_zerotier(path->interface, a->config, rt);
-            via = {{"address", path->address},
-                   {"interface", path->interface.empty() ? Json(nullptr) : Json(path->interface)},
-                   {"zerotier", zt ? Json(*zt) : Json(nullptr)}};
-            if (zt == false && !a->any_path)
-              throw SystemError(fmt::format(
-                  "this session reaches the Pi at {} on {}, not over ZeroTier: a confirm from here does not "
-                  "prove the backdoor works; confirm over ZeroTier, or give --any-path",
-                  printable(path->address), path->interface));
-            if (!zt) note = fmt::format("(no interface holds {}, so the path is unknown)\n", printable(path->address));
-          }
+          Json via = session_via(*a, note);
           auto p = *st.pending;
           change::clear_pending();
           auto line = change::step("confirm", p);

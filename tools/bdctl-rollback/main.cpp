@@ -24,6 +24,51 @@ std::int64_t boot_time_ms() {
     if (line.rfind("btime ", 0) == 0) return std::stoll(line.substr(6)) * 1000;
   return 0;
 }
+
+// --hold ID: the holder unit's work, then one document for the journal.
+cli::Outcome hold_until_end(const std::string& id) {
+  // Not a change id: nothing to wait for (ids are made by new_id, [0-9A-Z-]).
+  if (id.find_first_not_of("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-") != std::string::npos)
+    throw InputError(fmt::format("--hold: '{}' is not a change id", printable(id)));
+  int rc = cli::hold_change(id);
+  auto o = cli::change_document("hold", std::nullopt);
+  o.json["ok"] = rc == 0;
+  o.json["change"] = id;
+  o.text = fmt::format("held change {} to its end\n", id);
+  o.exit_code = rc;
+  return o;
+}
+
+cli::Outcome roll_back_now(bool boot) {
+  FileLock lock(change::kChangeLock, std::chrono::seconds(30));
+  AuditLog audit(change::kAuditFile, "bdctl", {"bdctl-rollback"});
+  auto p = change::load_pending();
+  auto o = cli::change_document("rollback", std::nullopt);
+  o.json["changed"] = false;
+  if (!p) {
+    o.json["rolled_back"] = nullptr;
+    o.text = "nothing pending: nothing to roll back\n";
+    return o;
+  }
+  // The boot unit also runs whenever zerotier-one recreates its
+  // interface: a change made since this boot is its holder's to end.
+  if (boot && p->rollback_left.empty() && p->started_ms >= boot_time_ms()) {
+    o.json["pending"] = cli::pending_json(p, unix_ms_now());
+    o.json["rolled_back"] = nullptr;
+    o.text = "the pending change was made since this boot: left to its deadline\n";
+    return o;
+  }
+  std::string cause = boot ? "boot" : p->rollback_left.empty() ? "operator" : "operator (retry)";
+  auto r = change::roll_back(*p, cause, audit);
+  cli::stop_holder(*p);
+  o.json["ok"] = r.complete();
+  o.json["changed"] = !r.restored.empty();
+  o.json["pending"] = cli::pending_json(change::load_pending(), unix_ms_now());
+  o.json["rolled_back"] = cli::rollback_json(cause, r);
+  o.text = cli::rollback_text(p->command, cause, r);
+  o.exit_code = r.complete() ? 0 : 1;
+  return o;
+}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -50,48 +95,7 @@ int main(int argc, char** argv) {
                        "unit runs)")
             ->type_name("ID")
             ->excludes(b);
-        return [boot, hold] {
-          if (!hold->empty()) {
-            // Not a change id: nothing to wait for (ids are made by new_id, [0-9A-Z-]).
-            if (hold->find_first_not_of("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-") != std::string::npos)
-              throw InputError(fmt::format("--hold: '{}' is not a change id", printable(*hold)));
-            int rc = cli::hold_change(*hold);
-            auto o = cli::change_document("hold", std::nullopt);
-            o.json["ok"] = rc == 0;
-            o.json["change"] = *hold;
-            o.text = fmt::format("held change {} to its end\n", *hold);
-            o.exit_code = rc;
-            return o;
-          }
-          FileLock lock(change::kChangeLock, std::chrono::seconds(30));
-          AuditLog audit(change::kAuditFile, "bdctl", {"bdctl-rollback"});
-          auto p = change::load_pending();
-          auto o = cli::change_document("rollback", std::nullopt);
-          o.json["changed"] = false;
-          if (!p) {
-            o.json["rolled_back"] = nullptr;
-            o.text = "nothing pending: nothing to roll back\n";
-            return o;
-          }
-          // The boot unit also runs whenever zerotier-one recreates its
-          // interface: a change made since this boot is its holder's to end.
-          if (*boot && p->rollback_left.empty() && p->started_ms >= boot_time_ms()) {
-            o.json["pending"] = cli::pending_json(p, unix_ms_now());
-            o.json["rolled_back"] = nullptr;
-            o.text = "the pending change was made since this boot: left to its deadline\n";
-            return o;
-          }
-          std::string cause = *boot ? "boot" : p->rollback_left.empty() ? "operator" : "operator (retry)";
-          auto r = change::roll_back(*p, cause, audit);
-          cli::stop_holder(*p);
-          o.json["ok"] = r.complete();
-          o.json["changed"] = !r.restored.empty();
-          o.json["pending"] = cli::pending_json(change::load_pending(), unix_ms_now());
-          o.json["rolled_back"] = cli::rollback_json(cause, r);
-          o.text = cli::rollback_text(p->command, cause, r);
-          o.exit_code = r.complete() ? 0 : 1;
-          return o;
-        };
+        return [boot, hold] { return hold->empty() ? roll_back_now(*boot) : hold_until_end(*hold); };
       },
       argc, argv);
 }

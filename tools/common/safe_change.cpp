@@ -122,48 +122,27 @@ std::string pending_text(const change::Pending& p, std::int64_t now_ms) {
   return t;
 }
 
-Outcome guarded(const SafetyFlags& f, const Change& c) {
-  auto win = window(f, c.config_path);
-  auto targets = verify_targets(f.verify);
-  FileLock lock(change::kChangeLock, change::kChangeLockWait);
-  AuditLog audit(change::kAuditFile, "bdctl", {c.command});
-  auto now = unix_ms_now();
-  auto pending = change::load_pending();
-  std::string late;
-  if (pending && pending->rollback_left.empty() && pending->expired(now)) {
-    // Its holder was killed (or the clock jumped): this run does its job first.
-    auto r = change::roll_back(*pending, "deadline (rolled back late, by the next change)", audit);
-    late = fmt::format("rolled back the expired change '{}' first\n", pending->command);
-    if (!r.complete()) throw SystemError(refusal(*change::load_pending(), now));
-    pending.reset();
-  }
-  if (pending) {
-    if (c.dry_run) return c.apply();
-    if (win && pending->rollback_left.empty() && pending->command == c.command) {
-      pending->deadline_ms = now + win->count();
-      change::save_pending(*pending);
-      audit.log(change::step("extend", *pending));
-      Outcome o;
-      o.json = document();
-      o.json["command"] = "extend";
-      o.json["ok"] = true;
-      o.json["changed"] = false;
-      safety_keys(o);
-      o.json["pending"] = pending_json(pending, now);
-      o.text = fmt::format("extended; rolls back at {} unless you run 'bdctl confirm' ({} left)\n",
-                           change::clock_text(pending->deadline_ms), change::left_text(win->count()));
-      return o;
-    }
-    throw SystemError(refusal(*pending, now));
-  }
-  if (c.dry_run || (!win && targets.empty())) {
-    Outcome o = c.apply();
-    safety_keys(o);
-    o.text = late + o.text;
-    return o;
-  }
+namespace {
+// The same change run again with --confirm: a later deadline, nothing applied.
+Outcome extend(change::Pending& p, Millis win, AuditLog& audit, std::int64_t now) {
+  p.deadline_ms = now + win.count();
+  change::save_pending(p);
+  audit.log(change::step("extend", p));
+  Outcome o;
+  o.json = document();
+  o.json["command"] = "extend";
+  o.json["ok"] = true;
+  o.json["changed"] = false;
+  safety_keys(o);
+  o.json["pending"] = pending_json(p, now);
+  o.text = fmt::format("extended; rolls back at {} unless you run 'bdctl confirm' ({} left)\n",
+                       change::clock_text(p.deadline_ms), change::left_text(win.count()));
+  return o;
+}
 
-  change::Pending p;
+// Records what bdctl owns, arms the holder, applies: p is the record.
+Outcome record_and_apply(const Change& c, const std::optional<Millis>& win, change::Pending& p, AuditLog& audit,
+                         std::int64_t now) {
   p.id = new_id(now);
   p.command = c.command;
   p.who = change::who_now();
@@ -195,36 +174,75 @@ Outcome guarded(const SafetyFlags& f, const Change& c) {
     steps.back()["holder_unit"] = p.holder_unit.empty() ? Json(nullptr) : Json(p.holder_unit);
   }
   audit.log_all(steps);
-  o.text = late + o.text;
   safety_keys(o);
-  if (!targets.empty()) {
-    auto reached = check::reach(targets, kVerifyTimeout);
-    Json v = Json::array();
-    const check::Reached* failed = nullptr;
-    for (const auto& r : reached) {
-      v.push_back({{"target", r.target}, {"answered", r.answered}, {"why", r.answered ? Json(nullptr) : Json(r.why)}});
-      if (!r.answered && !failed) failed = &r;
-    }
-    o.json["verify"] = v;
-    if (failed) {
-      std::string cause = fmt::format("verify failed: {} ({})", failed->target, failed->why);
-      auto r = change::roll_back(p, cause, audit);
-      stop_holder(p);
-      o.json["ok"] = false;
-      o.json["rolled_back"] = rollback_json(cause, r);
-      o.json["pending"] = r.complete() ? Json(nullptr) : pending_json(change::load_pending(), unix_ms_now());
-      o.text += fmt::format("ROLLED BACK: --verify {} did not answer ({}){}\n", failed->target, failed->why,
-                            r.complete() ? "; the previous state is back" : "; INCOMPLETE, see 'bdctl pending'");
-      o.exit_code = 1;
-      return o;
-    }
-    if (!win) {
-      change::clear_pending();
-      audit.log(change::step("confirm", p));
-      o.json["pending"] = nullptr;
-      o.text += "verified; the change is final\n";
-      return o;
-    }
+  return o;
+}
+
+// --verify: every target answers through the new state, or the change is
+// rolled back at once (true: o is final, exit 1).
+bool verify_failed(const std::vector<std::pair<std::string, check::Target>>& targets, change::Pending& p, Outcome& o,
+                   AuditLog& audit) {
+  auto reached = check::reach(targets, kVerifyTimeout);
+  Json v = Json::array();
+  const check::Reached* failed = nullptr;
+  for (const auto& r : reached) {
+    v.push_back({{"target", r.target}, {"answered", r.answered}, {"why", r.answered ? Json(nullptr) : Json(r.why)}});
+    if (!r.answered && !failed) failed = &r;
+  }
+  o.json["verify"] = v;
+  if (!failed) return false;
+  std::string cause = fmt::format("verify failed: {} ({})", failed->target, failed->why);
+  auto r = change::roll_back(p, cause, audit);
+  stop_holder(p);
+  o.json["ok"] = false;
+  o.json["rolled_back"] = rollback_json(cause, r);
+  o.json["pending"] = r.complete() ? Json(nullptr) : pending_json(change::load_pending(), unix_ms_now());
+  o.text += fmt::format("ROLLED BACK: --verify {} did not answer ({}){}\n", failed->target, failed->why,
+                        r.complete() ? "; the previous state is back" : "; INCOMPLETE, see 'bdctl pending'");
+  o.exit_code = 1;
+  return true;
+}
+}  // namespace
+
+Outcome guarded(const SafetyFlags& f, const Change& c) {
+  auto win = window(f, c.config_path);
+  auto targets = verify_targets(f.verify);
+  FileLock lock(change::kChangeLock, change::kChangeLockWait);
+  AuditLog audit(change::kAuditFile, "bdctl", {c.command});
+  auto now = unix_ms_now();
+  auto pending = change::load_pending();
+  std::string late;
+  if (pending && pending->rollback_left.empty() && pending->expired(now)) {
+    // Its holder was killed (or the clock jumped): this run does its job first.
+    auto r = change::roll_back(*pending, "deadline (rolled back late, by the next change)", audit);
+    late = fmt::format("rolled back the expired change '{}' first\n", pending->command);
+    if (!r.complete()) throw SystemError(refusal(*change::load_pending(), now));
+    pending.reset();
+  }
+  if (pending) {
+    if (c.dry_run) return c.apply();
+    if (win && pending->rollback_left.empty() && pending->command == c.command)
+      return extend(*pending, *win, audit, now);
+    throw SystemError(refusal(*pending, now));
+  }
+  if (c.dry_run || (!win && targets.empty())) {
+    Outcome o = c.apply();
+    safety_keys(o);
+    o.text = late + o.text;
+    return o;
+  }
+
+  change::Pending p;
+  Outcome o = record_and_apply(c, win, p, audit, now);
+  o.text = late + o.text;
+  if (!targets.empty() && verify_failed(targets, p, o, audit)) return o;
+  if (!win) {
+    // --verify alone: verified, so final at once.
+    change::clear_pending();
+    audit.log(change::step("confirm", p));
+    o.json["pending"] = nullptr;
+    o.text += "verified; the change is final\n";
+    return o;
   }
   now = unix_ms_now();
   o.json["pending"] = pending_json(p, now);
