@@ -54,46 +54,41 @@ ip netns exec "${T_PREFIX}pi" bdctl-relay -c "$T_TMP/relay.toml" --json pulse rp
 echo $? >"$T_TMP/i.rc"
 SH
 mkdir -p "$BDCTL_STATE_DIR"
-energised_and_failed=0
-for n in 2 3 4 5 6 7 8; do
-  : >"$EV/plain"
-  unshare -m --propagation private bash "$T_TMP/inodes.sh" "$n"
-  rc=$(cat "$T_TMP/i.rc")
-  check_eq "$n inodes: the relay is at rest afterwards" True "$(at_rest plain)"
-  if grep -q 'set 1 1' "$EV/plain"; then
-    check "$n inodes: energised, so it was switched back" grep -q 'set 1 0' "$EV/plain"
-    if [ "$rc" != 0 ]; then
-      energised_and_failed=1
-      check "$n inodes: one JSON document says what failed" python3 -c 'import json,sys
+# inode_runs RELAY EVENTS AWAY BACK REST_CMD: pulse RELAY with 2..8 inodes
+# free in the state dir; the board's EVENTS log shows AWAY when it left rest
+# and BACK when it returned; REST_CMD prints True when the board is at rest.
+inode_runs() {
+  local relay=$1 ev=$2 away=$3 back=$4 rest=$5 n rc reached=0
+  sed -i "s/pulse r[a-z]*/pulse $relay/" "$T_TMP/inodes.sh"
+  for n in 2 3 4 5 6 7 8; do
+    : >"$ev"
+    unshare -m --propagation private bash "$T_TMP/inodes.sh" "$n"
+    rc=$(cat "$T_TMP/i.rc")
+    check_eq "$relay, $n inodes: at rest afterwards" True "$($rest)"
+    if grep -q "$away" "$ev"; then
+      check "$relay, $n inodes: it left rest, so it was returned" grep -q "$back" "$ev"
+      if [ "$rc" != 0 ]; then
+        reached=1
+        check "$relay, $n inodes: one JSON document says what failed" python3 -c 'import json,sys
 d = json.load(open(sys.argv[1])); r = d["relays"][0]
 assert d["ok"] is False and r["result"] == "error" and "history" in r["error"] and "back at rest" in r["error"], r
 assert r["after"]["at_rest"] is True' "$T_TMP/i.out"
+      fi
+    else
+      check_eq "$relay, $n inodes: never left rest: one line on stderr" 1 "$(wc -l <"$T_TMP/i.err")"
     fi
-  else
-    check_eq "$n inodes: never energised: one line on stderr" 1 "$(wc -l <"$T_TMP/i.err")"
-  fi
-done
-check_eq "some inode count fails after energising (the case under test was reached)" 1 "$energised_and_failed"
-
-# The same for a RIGrunner rail: once switched off, it is switched on again.
+  done
+  check_eq "$relay: some inode count fails after it left rest (the case under test was reached)" 1 "$reached"
+}
+plain_at_rest() { at_rest plain; }
+inode_runs rplain "$EV/plain" 'set 1 1' 'set 1 0' plain_at_rest
+# A RIGrunner rail: at rest it is on; a pulse switches it off, then on again.
 rail_on() {
   on pi python3 -c 'import urllib.request,re
 x = urllib.request.urlopen("http://127.0.0.1:8086/status.xml", timeout=5).read().decode()
 print(re.search(r"<RAILENA0>(\d)</RAILENA0>", x).group(1) == "1")'
 }
-sed -i 's/pulse rplain/pulse rstation/' "$T_TMP/inodes.sh"
-off_and_failed=0
-for n in 2 3 4 5 6 7 8; do
-  : >"$EV/rr"
-  unshare -m --propagation private bash "$T_TMP/inodes.sh" "$n"
-  rc=$(cat "$T_TMP/i.rc")
-  check_eq "rail, $n inodes: powered afterwards" True "$(rail_on)"
-  if grep -q 'set 0 0' "$EV/rr"; then
-    check "rail, $n inodes: switched off, so it was switched on again" grep -q 'set 0 1' "$EV/rr"
-    [ "$rc" != 0 ] && off_and_failed=1
-  fi
-done
-check_eq "rail: some inode count fails after switching off (the case under test was reached)" 1 "$off_and_failed"
+inode_runs rstation "$EV/rr" 'set 0 0' 'set 0 1' rail_on
 
 # --- the reply to the rest command is lost after the board switched ---
 for b in hang reset trunc; do

@@ -7,11 +7,11 @@
 // the first call dlopen()s libcurl.so.4 and forwards to it. Tools that never
 // speak HTTP (bdctl-route without API discovery, bdctl-mss) never load it.
 #include <curl/curl.h>
-#include <dlfcn.h>
 
 #include <mutex>
 
 #include "bdctl/error.hpp"
+#include "dl.hpp"
 
 #define BDCTL_HIDDEN __attribute__((visibility("hidden")))
 
@@ -34,12 +34,8 @@ const Api& api() {
   static Api a;
   static std::once_flag once;
   std::call_once(once, [] {
-    void* h = ::dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
-    if (!h) throw bdctl::SystemError(std::string("cannot load libcurl.so.4 (install libcurl4): ") + ::dlerror());
-    auto sym = [h](auto& fn, const char* name) {
-      fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(::dlsym(h, name));
-      if (!fn) throw bdctl::SystemError(std::string("libcurl.so.4 lacks ") + name);
-    };
+    void* h = bdctl::dl::open("libcurl.so.4", "libcurl4");
+    auto sym = [h](auto& fn, const char* name) { bdctl::dl::bind(h, "libcurl.so.4", fn, name); };
     sym(a.global_init, "curl_global_init");
     sym(a.easy_init, "curl_easy_init");
     sym(a.easy_setopt, "curl_easy_setopt");

@@ -3,7 +3,6 @@
 // crypto libraries) at start-up, as with libcurl (core/curl_lazy.cpp). Only
 // sd-bus's non-variadic calls are used, so plain function pointers suffice
 // and no libsystemd headers are needed to build.
-#include <dlfcn.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -19,6 +18,7 @@
 
 #include "bdctl/error.hpp"
 #include "bdctl/systemd.hpp"
+#include "../core/dl.hpp"
 
 namespace bdctl::systemd {
 namespace sdbus {
@@ -55,12 +55,8 @@ const Api& api() {
   static Api a;
   static std::once_flag once;
   std::call_once(once, [] {
-    void* h = ::dlopen("libsystemd.so.0", RTLD_NOW | RTLD_LOCAL);
-    if (!h) throw bdctl::SystemError(std::string("cannot load libsystemd.so.0 (install libsystemd0): ") + ::dlerror());
-    auto sym = [h](auto& fn, const char* name) {
-      fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(::dlsym(h, name));
-      if (!fn) throw bdctl::SystemError(std::string("libsystemd.so.0 lacks ") + name);
-    };
+    void* h = dl::open("libsystemd.so.0", "libsystemd0");
+    auto sym = [h](auto& fn, const char* name) { dl::bind(h, "libsystemd.so.0", fn, name); };
     sym(a.open_system, "sd_bus_open_system");
     sym(a.flush_close_unref, "sd_bus_flush_close_unref");
     sym(a.new_method_call, "sd_bus_message_new_method_call");
