@@ -30,6 +30,14 @@ wait_gone() {
   return 1
 }
 audit() { cat "$BDCTL_LOG_DIR/change-audit.log" 2>/dev/null; }
+# SIGKILL this test's holders, in the Pi's namespace only (not another test's).
+kill_holders() {
+  local pid
+  for pid in $(ip netns pids "${T_PREFIX}pi"); do
+    [ "$(cat /proc/$pid/comm 2>/dev/null)" = bdctl-rollback ] && kill -9 "$pid"
+  done
+  return 0
+}
 # bdctl-check's view of a pending change: "STATUS SUMMARY".
 pcheck() { on pi bdctl-check --only forwarding.pending --json | jq -r '.checks[0] | "\(.status) \(.summary)"'; }
 
@@ -162,7 +170,7 @@ check_eq "state as before" "$base" "$(owned)"
 
 # --- every bdctl process SIGKILLed: the next bdctl run rolls back ---------------
 R up --zt zt0 --lan eth0 --no-masquerade --confirm=2s >/dev/null
-pkill -9 -x bdctl-rollback
+kill_holders
 check "bdctl-check: no holder armed is critical" grep -q '^critical .*no process is armed to roll it back' <(pcheck)
 sleep 2.5
 check "bdctl-check: past its deadline, not rolled back: critical" \
@@ -176,7 +184,7 @@ check_eq "state as before" "$base" "$(owned)"
 # --- a simulated reboot inside the window -----------------------------------------
 R up --zt zt0 --lan eth0 --family ipv4 --confirm=1m >/dev/null
 changed=$(owned)
-pkill -9 -x bdctl-rollback
+kill_holders
 # The reboot: the kernel's state is gone, the files in /var and /etc remain.
 on pi nft delete table inet bdctl
 on pi sysctl -qw net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0
