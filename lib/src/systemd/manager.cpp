@@ -16,9 +16,9 @@
 
 #include <fmt/format.h>
 
+#include "../core/dl.hpp"
 #include "bdctl/error.hpp"
 #include "bdctl/systemd.hpp"
-#include "../core/dl.hpp"
 
 namespace bdctl::systemd {
 namespace sdbus {
