@@ -5,7 +5,7 @@
 # Goals (issue "Safe changes"): under 20% added to up; restored within 1 s.
 set -euo pipefail
 BIN=${1:-$(cd "$(dirname "$0")/.." && pwd)/build/test/bin}
-N=${N:-20}
+N=${N:-60}
 NS=bdbench$$
 TMP=$(mktemp -d)
 trap 'ip netns del $NS 2>/dev/null; rm -rf "$TMP"' EXIT
