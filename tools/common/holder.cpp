@@ -15,7 +15,6 @@
 
 #include <cerrno>
 #include <climits>
-#include <fstream>
 
 #include "bdctl/audit.hpp"
 #include "bdctl/error.hpp"
@@ -26,7 +25,7 @@
 namespace bdctl::cli {
 
 namespace {
-constexpr const char* kHolderName = "bdctl-rollback";  // /proc/PID/comm: at most 15 bytes
+using change::kHolderName;
 
 void close_inherited() {
   int null = ::open("/dev/null", O_RDWR);
@@ -85,7 +84,7 @@ int hold_change(const std::string& id) {
 
 Holder arm_holder(const std::string& id) {
   if (systemd::available()) {
-    std::string unit = "bdctl-rollback-" + id + ".service";
+    std::string unit = std::string(kHolderName) + "-" + id + ".service";
     try {
       systemd::Manager m;
       if (!m.shares_network_namespace()) return {arm_process(id), ""};
@@ -154,12 +153,7 @@ void stop_holder(const change::Pending& p) {
       // The bus is gone: the pid, checked by name, is still ours to stop.
     }
   }
-  int pid = p.holder_pid;
-  if (pid <= 0) return;
-  std::ifstream comm("/proc/" + std::to_string(pid) + "/comm");
-  std::string name;
-  if (!std::getline(comm, name) || name != kHolderName) return;  // gone, or the pid was reused
-  ::kill(pid, SIGTERM);
+  if (change::holder_running(p.holder_pid)) ::kill(p.holder_pid, SIGTERM);  // not a reused pid
 }
 
 }  // namespace bdctl::cli

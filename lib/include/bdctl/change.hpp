@@ -108,6 +108,13 @@ nlohmann::ordered_json step(const std::string& event, const Pending& p);
 // cause: "deadline", "operator", "verify failed: TARGET", "boot", "apply failed".
 RollbackResult roll_back(Pending& p, const std::string& cause, AuditLog& audit);
 
+// The holder's name (/proc/PID/comm, at most 15 bytes): the binary the unit
+// runs, and the name bdctl's own holder process takes.
+inline constexpr const char* kHolderName = "bdctl-rollback";
+// pid is a holder still armed: named kHolderName (a reused pid is not) and
+// neither a zombie nor dead (a killed holder not yet reaped is not armed).
+bool holder_running(int pid);
+
 // The way an SSH session reaches the Pi: SSH_CONNECTION's server address and
 // the interface that holds it ("" when none does, or the value is malformed).
 // nullopt when not over SSH (a console, cron, or sudo without env_keep).

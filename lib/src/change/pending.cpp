@@ -129,6 +129,16 @@ void save_pending(const Pending& p) {
 
 void clear_pending() { remove_file(pending_path()); }
 
+bool holder_running(int pid) {
+  if (pid <= 0) return false;
+  auto stat = read_file(fmt::format("/proc/{}/stat", pid));  // "PID (COMM) STATE ..."
+  if (!stat) return false;
+  auto close = stat->rfind(") ");
+  return close != std::string::npos && close + 2 < stat->size() &&
+         stat->compare(0, close, fmt::format("{} ({}", pid, kHolderName)) == 0 && (*stat)[close + 2] != 'Z' &&
+         (*stat)[close + 2] != 'X';
+}
+
 Who who_now() {
   Who w;
   w.uid = ::getuid();

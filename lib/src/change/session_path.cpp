@@ -1,8 +1,6 @@
 // Which way this session reaches the Pi: a confirm proves the backdoor works
 // only when it came over the backdoor (LuCI's lesson: a confirm over another
 // path once kept changes that had cut the one that mattered).
-#include <fmt/format.h>
-
 #include <sstream>
 
 #include "bdctl/change.hpp"

@@ -6,25 +6,11 @@
 
 #include "bdctl/audit.hpp"
 #include "bdctl/change.hpp"
-#include "bdctl/fileio.hpp"
 #include "internal.hpp"
 
 namespace bdctl::check::detail {
 
-namespace {
 using nlohmann::ordered_json;
-
-// The holder renames itself (tools/common/holder.cpp); a reused pid is not
-// it, and a killed one not yet reaped (state Z) is no longer armed.
-bool holder_alive(int pid) {
-  if (pid <= 0) return false;
-  auto stat = read_file(fmt::format("/proc/{}/stat", pid));  // "PID (COMM) STATE ..."
-  if (!stat) return false;
-  auto close = stat->rfind(") ");
-  return stat->compare(0, close, fmt::format("{} (bdctl-rollback", pid)) == 0 && close + 2 < stat->size() &&
-         (*stat)[close + 2] != 'Z' && (*stat)[close + 2] != 'X';
-}
-}  // namespace
 
 void pending_check(Sink& sink) {
   Timer t;
@@ -34,7 +20,7 @@ void pending_check(Sink& sink) {
     return;
   }
   auto now = unix_ms_now();
-  bool alive = holder_alive(p->holder_pid);
+  bool alive = change::holder_running(p->holder_pid);
   ordered_json d{{"pending",
                   {{"id", p->id},
                    {"command", p->command},

@@ -218,8 +218,10 @@ int Manager::start_service(const std::string& unit, const std::string& descripti
 
   // The job runs after the reply; with Type=exec, MainPID is set once it exec'd.
   auto until = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  std::optional<std::string> path;  // asked for until the unit is loaded; it does not move
   while (std::chrono::steady_clock::now() < until) {
-    if (auto path = impl_->unit_path(unit)) {
+    if (!path) path = impl_->unit_path(unit);
+    if (path) {
       BusError err;
       std::uint32_t pid = 0;
       int r = api().get_property_trivial(impl_->bus, kDest, path->c_str(), "org.freedesktop.systemd1.Service",
