@@ -10,6 +10,8 @@
 #include <memory>
 #include <set>
 
+#include "bdctl/handles.hpp"
+
 namespace bdctl::front {
 
 namespace {
@@ -43,9 +45,6 @@ std::vector<std::string> search_dirs(const std::optional<std::string>& beside) {
   return dirs;
 }
 
-struct DirCloser {
-  void operator()(DIR* d) const { ::closedir(d); }
-};
 }  // namespace
 
 bool valid_verb(const std::string& verb) {
@@ -85,7 +84,7 @@ std::vector<std::string> available_verbs(const std::optional<std::string>& besid
   std::set<std::string> verbs;
   const std::string prefix = kPrefix;
   for (const auto& dir : search_dirs(beside)) {
-    std::unique_ptr<DIR, DirCloser> d(::opendir(dir.c_str()));
+    Dir d(::opendir(dir.c_str()));
     if (!d) continue;
     while (auto* e = ::readdir(d.get())) {
       std::string name = e->d_name;

@@ -18,6 +18,7 @@
 
 #include "bdctl/audit.hpp"
 #include "bdctl/error.hpp"
+#include "bdctl/handles.hpp"
 #include "bdctl/lock.hpp"
 #include "bdctl/systemd.hpp"
 #include "safe_change.hpp"
@@ -103,17 +104,18 @@ namespace {
 int arm_process(const std::string& id) {
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) throw SystemError("pipe", errno);
+  Fd from_child(fds[0]), to_parent(fds[1]);
   pid_t child = ::fork();
   if (child < 0) throw SystemError("fork", errno);
   if (child == 0) {
-    ::close(fds[0]);
+    from_child.reset();
     ::setsid();
     pid_t holder = ::fork();
     if (holder != 0) {
-      (void)!::write(fds[1], &holder, sizeof holder);
+      (void)!::write(to_parent.get(), &holder, sizeof holder);
       ::_exit(0);
     }
-    ::close(fds[1]);
+    to_parent.reset();
     sigset_t all;
     sigemptyset(&all);
     ::sigprocmask(SIG_SETMASK, &all, nullptr);
@@ -130,12 +132,12 @@ int arm_process(const std::string& id) {
     }
     ::_exit(rc);
   }
-  ::close(fds[1]);
+  to_parent.reset();  // so the read ends when the child is gone
   pid_t holder = -1;
   ssize_t n;
-  do n = ::read(fds[0], &holder, sizeof holder);
+  do n = ::read(from_child.get(), &holder, sizeof holder);
   while (n < 0 && errno == EINTR);
-  ::close(fds[0]);
+  from_child.reset();
   int status = 0;
   while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
   }

@@ -4,7 +4,7 @@
 #include <sys/types.h>
 #include <optional>
 #include <string>
-#include "bdctl/fd.hpp"
+#include "bdctl/handles.hpp"
 
 namespace bdctl {
 

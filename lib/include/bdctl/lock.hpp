@@ -8,7 +8,7 @@
 #include <string>
 
 #include "bdctl/error.hpp"
-#include "bdctl/fd.hpp"
+#include "bdctl/handles.hpp"
 
 namespace bdctl {
 

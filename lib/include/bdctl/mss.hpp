@@ -23,6 +23,8 @@ class Config;
 namespace bdctl::mss {
 
 inline constexpr const char* kChainPrefix = "mss_";
+// The chains of `inet bdctl` that bdctl-mss owns: mss_*.
+bool owns(const std::string& chain);
 inline constexpr const char* kForwardChain = "mss_forward";
 inline constexpr const char* kOutputChain = "mss_output";
 

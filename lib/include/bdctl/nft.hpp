@@ -11,8 +11,13 @@
 #include <string>
 #include <vector>
 
+#include "bdctl/netlink.hpp"
+
 struct nftnl_rule;
-struct mnl_socket;
+
+namespace bdctl::nl {
+class Channel;
+}
 
 namespace bdctl::nft {
 
@@ -116,6 +121,16 @@ std::vector<ChainDrift> diff(const TableState& have, const std::vector<DesiredCh
 // nft syntax for a set of chains inside `table inet bdctl { ... }`, loadable by `nft -f`.
 std::string render(const std::vector<DesiredChain>& chains);
 
+// The one "replace the chains I own" reconcile, shared by bdctl-route and
+// bdctl-mss: which owned chains are stale, and whether the kernel already
+// holds exactly `want` (then nothing is sent).
+struct OwnedPlan {
+  std::vector<std::string> stale;  // owned, present, no longer wanted
+  bool in_sync = false;
+};
+OwnedPlan plan_owned(const TableState& have, const std::vector<DesiredChain>& want,
+                     const std::function<bool(const std::string&)>& owns);
+
 // A foreign base chain that can drop what bdctl accepts (Docker's FORWARD DROP).
 struct ForeignChain {
   std::string family;  // "ip", "ip6", "inet", ...
@@ -140,11 +155,11 @@ enum class Fate { accept, drop, unknown };
 // tests what the listing alone cannot tell.
 Fate fate(const ForeignChain& c, const Flow& f);
 
-class Netlink;  // the NETLINK_NETFILTER socket, shared by reads and transactions
-
 class Session {
  public:
-  Session();
+  Session();  // opens NETLINK_NETFILTER; SystemError on failure
+  // Over another transport: a test's recorder stands in for the kernel.
+  explicit Session(std::unique_ptr<nl::Transport> t);
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -153,10 +168,10 @@ class Session {
   TableImage image();
   // Base chains of other tables on a hook (read-only look at others' tables).
   std::vector<ForeignChain> foreign_base_chains(const std::string& hook);
-  Netlink& netlink() { return *nl_; }
+  nl::Channel& netlink() { return *nl_; }
 
  private:
-  std::unique_ptr<Netlink> nl_;
+  std::unique_ptr<nl::Channel> nl_;
 };
 
 // One all-or-nothing batch: BEGIN, the operations, END, in one sendmsg.
@@ -178,6 +193,8 @@ class Transaction {
   // Replace a tool's chains with the desired ones, given the current state:
   // chains that exist are deleted and recreated in the same batch.
   void replace_chains(const TableState& have, const std::vector<DesiredChain>& want);
+  // replace_chains, then the plan's stale chains deleted, in this batch.
+  void reconcile(const TableState& have, const std::vector<DesiredChain>& want, const OwnedPlan& plan);
 
   std::size_t size() const;
   // Sends the batch. check_only: no END, so the kernel validates and aborts (nft -c).

@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 #include <vector>
-#include "bdctl/fd.hpp"
+#include "bdctl/handles.hpp"
 #include "bdctl/lock.hpp"
 
 #include <nlohmann/json.hpp>

@@ -22,6 +22,8 @@ namespace bdctl::route {
 
 inline constexpr const char* kForwardChain = "route_forward";
 inline constexpr const char* kNatChain = "route_postrouting";
+// The chains of `inet bdctl` that bdctl-route owns (and alone replaces).
+bool owns(const std::string& chain);
 inline constexpr const char* kDropin = "90-bdctl-route.conf";
 
 struct Options {

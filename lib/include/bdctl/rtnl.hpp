@@ -6,10 +6,13 @@
 #include <vector>
 
 #include "bdctl/ipaddr.hpp"
-
-struct mnl_socket;
+#include "bdctl/netlink.hpp"
 
 namespace bdctl {
+
+namespace nl {
+class Channel;
+}
 
 struct Link {
   int index = 0;
@@ -39,6 +42,8 @@ struct Route {
 class Rtnl {
  public:
   Rtnl();  // opens NETLINK_ROUTE; SystemError on failure
+  // Over another transport: a test's stand-in for the kernel.
+  explicit Rtnl(std::unique_ptr<nl::Transport> t);
   ~Rtnl();
   Rtnl(const Rtnl&) = delete;
   Rtnl& operator=(const Rtnl&) = delete;
@@ -56,9 +61,7 @@ class Rtnl {
   std::optional<Link> get_link(int index, const std::string& name);
   template <class F>
   void dump(void* nlh_buf, F&& on_msg);
-  std::unique_ptr<mnl_socket, int (*)(mnl_socket*)> sock_;
-  unsigned portid_ = 0;
-  unsigned seq_ = 0;
+  std::unique_ptr<nl::Channel> ch_;
 };
 
 }  // namespace bdctl

@@ -17,7 +17,7 @@
 #include <cstring>
 
 #include "bdctl/error.hpp"
-#include "bdctl/fd.hpp"
+#include "bdctl/handles.hpp"
 #include "internal.hpp"
 
 namespace bdctl::check::detail {

@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "bdctl/fd.hpp"
+#include "bdctl/handles.hpp"
 
 #include "bdctl/check.hpp"
 

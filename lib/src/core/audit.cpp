@@ -12,7 +12,7 @@
 
 #include "bdctl/audit.hpp"
 #include "bdctl/error.hpp"
-#include "bdctl/fd.hpp"
+#include "bdctl/handles.hpp"
 #include "bdctl/fileio.hpp"
 #include "bdctl/paths.hpp"
 

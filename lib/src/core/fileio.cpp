@@ -19,7 +19,7 @@
 #include <utility>
 
 #include "bdctl/error.hpp"
-#include "bdctl/fd.hpp"
+#include "bdctl/handles.hpp"
 
 namespace bdctl {
 

@@ -8,6 +8,7 @@
 
 #include "bdctl/error.hpp"
 #include "bdctl/fileio.hpp"
+#include "bdctl/handles.hpp"
 
 namespace bdctl::http {
 
@@ -28,10 +29,6 @@ size_t collect(char* data, size_t size, size_t n, void* user) {
   return size * n;
 }
 
-struct SlistDeleter {
-  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
-};
-
 // Where the host part of url starts and ends (after "scheme://", before '/').
 std::pair<std::size_t, std::size_t> authority(const std::string& url) {
   auto s = url.find("://");
@@ -41,11 +38,10 @@ std::pair<std::size_t, std::size_t> authority(const std::string& url) {
 }
 }  // namespace
 
+// A function-pointer deleter, not Owned<>: the lazy curl_easy_cleanup is a
+// hidden symbol, and Client::Handle is exported.
 struct Client::Handle {
-  CURL* c = nullptr;
-  ~Handle() {
-    if (c) curl_easy_cleanup(c);
-  }
+  std::unique_ptr<CURL, void (*)(CURL*)> c;
 };
 
 Client::Client() = default;
@@ -59,21 +55,18 @@ Reply Client::get(const Request& req) {
   // libcurl initialises TLS itself if an https board comes later.
   std::call_once(once, [&] { curl_global_init(req.allow_https ? CURL_GLOBAL_DEFAULT : CURL_GLOBAL_NOTHING); });
   if (!h_) {
-    h_ = std::make_unique<Handle>();
-    h_->c = curl_easy_init();
-    if (!h_->c) {
-      h_.reset();
-      throw Error(Failure::transport, "libcurl: cannot create a handle");
-    }
+    std::unique_ptr<CURL, void (*)(CURL*)> c(curl_easy_init(), curl_easy_cleanup);
+    if (!c) throw Error(Failure::transport, "libcurl: cannot create a handle");
+    h_ = std::make_unique<Handle>(Handle{std::move(c)});
   }
-  CURL* c = h_->c;
+  CURL* c = h_->c.get();
   curl_easy_reset(c);
   Reply reply;
   Sink sink{&reply.body, req.max_body};
   char errbuf[CURL_ERROR_SIZE] = "";
   curl_slist* list = nullptr;
   for (const auto& h : req.headers) list = curl_slist_append(list, h.c_str());
-  std::unique_ptr<curl_slist, SlistDeleter> headers(list);
+  Owned<curl_slist, curl_slist_free_all> headers(list);
   const long ms = std::max(1L, long(req.timeout.count()));
   curl_easy_setopt(c, CURLOPT_URL, req.url.c_str());
   if (headers) curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());

@@ -10,8 +10,8 @@
 #include <sstream>
 
 #include "bdctl/error.hpp"
-#include "bdctl/fd.hpp"
 #include "bdctl/fileio.hpp"
+#include "bdctl/handles.hpp"
 #include "bdctl/paths.hpp"
 
 namespace bdctl {
@@ -106,19 +106,17 @@ bool SysctlDropins::remove(const std::string& name) const { return remove_file(p
 std::optional<PersistedValue> SysctlDropins::effective(const std::string& key) const {
   std::map<std::string, std::string> files;  // basename -> full path; first dir wins
   for (const auto& dir : dirs_) {
-    DIR* d = ::opendir(dir.c_str());
+    Dir d(::opendir(dir.c_str()));
     if (!d) continue;
     // readdir() returns NULL for the end and for an error alike: errno tells
     // (EOVERFLOW on 32-bit without large-file offsets made a full directory
     // look empty).
-    for (errno = 0; auto* e = ::readdir(d); errno = 0) {
+    for (errno = 0; auto* e = ::readdir(d.get()); errno = 0) {
       std::string n = e->d_name;
       if (n.size() > 5 && n.compare(n.size() - 5, 5, ".conf") == 0 && !files.count(n))
         files[n] = std::string(dir).append("/").append(n);
     }
-    int err = errno;
-    ::closedir(d);
-    if (err != 0) throw SystemError(dir, err);
+    if (errno != 0) throw SystemError(dir, errno);
   }
   std::vector<std::string> order;
   order.reserve(files.size() + 1);

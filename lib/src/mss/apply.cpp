@@ -14,12 +14,10 @@ namespace bdctl::mss {
 
 namespace {
 
-bool ours(const std::string& chain) { return chain.rfind(kChainPrefix, 0) == 0; }
-
 std::vector<std::string> own_chains(const nft::TableState& have) {
   std::vector<std::string> out;
   for (const auto& [name, c] : have.chains)
-    if (ours(name)) out.push_back(name);
+    if (owns(name)) out.push_back(name);
   return out;
 }
 
@@ -29,6 +27,8 @@ bool wanted(const std::vector<nft::DesiredChain>& want, const std::string& name)
 
 }  // namespace
 
+bool owns(const std::string& chain) { return chain.rfind(kChainPrefix, 0) == 0; }
+
 SetResult set(const Options& o, bool check_only) {
   validate_live(o);
   SetResult res;
@@ -37,11 +37,8 @@ SetResult set(const Options& o, bool check_only) {
   nft::Session s;
   auto have = s.read_table();
 
-  for (const auto& name : own_chains(have))
-    if (!wanted(res.chains, name)) res.removed.push_back(name);
-  bool same = have.exists && res.removed.empty();
-  if (same)
-    for (const auto& d : nft::diff(have, res.chains)) same = same && d.empty();
+  auto plan = nft::plan_owned(have, res.chains, owns);
+  res.removed = plan.stale;
 
   // The state file is staged before the commit: a full or read-only state
   // dir fails the run while the kernel still holds the old ruleset.
@@ -54,11 +51,10 @@ SetResult set(const Options& o, bool check_only) {
       state.emplace(state_file(), text);
     }
   }
-  if (!same) {
-    // One batch: stale chains go, wanted ones are deleted and recreated.
+  if (!plan.in_sync) {
+    // One batch: wanted chains are deleted and recreated, stale ones go.
     nft::Transaction tx(s);
-    for (const auto& name : res.removed) tx.delete_chain(name);
-    tx.replace_chains(have, res.chains);
+    tx.reconcile(have, res.chains, plan);
     res.operations = tx.size();
     tx.commit(check_only);
     res.changed = !check_only;

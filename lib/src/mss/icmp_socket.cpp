@@ -38,42 +38,36 @@ IcmpSocket::IcmpSocket(int family, const sockaddr* dst, socklen_t len) : family_
   int proto = family == AF_INET6 ? int(IPPROTO_ICMPV6) : int(IPPROTO_ICMP);
   // A ping socket needs no privilege when net.ipv4.ping_group_range allows
   // our group; a raw socket needs CAP_NET_RAW.
-  fd_ = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, proto);
-  if (fd_ < 0) {
+  sock_.reset(socket(family, SOCK_DGRAM | SOCK_CLOEXEC, proto));
+  if (!sock_.valid()) {
     int dgram_err = errno;
-    fd_ = socket(family, SOCK_RAW | SOCK_CLOEXEC, proto);
-    if (fd_ < 0)
+    sock_.reset(socket(family, SOCK_RAW | SOCK_CLOEXEC, proto));
+    if (!sock_.valid())
       throw SystemError(fmt::format("ICMP socket (ping socket: {}; raw socket)", std::strerror(dgram_err)), errno);
     raw_ = true;
   }
-  try {
-    if (family == AF_INET6) {
-      // PROBE: set DF-equivalent and ignore the cached path MTU, as `ping -M probe`.
-      setopt(fd_, IPPROTO_IPV6, IPV6_MTU_DISCOVER, IPV6_PMTUDISC_PROBE, "IPV6_MTU_DISCOVER");
-      setopt(fd_, IPPROTO_IPV6, IPV6_RECVERR, 1, "IPV6_RECVERR");
-      if (raw_) {
-        icmp6_filter f;
-        ICMP6_FILTER_SETBLOCKALL(&f);
-        ICMP6_FILTER_SETPASS(ICMP6_ECHO_REPLY, &f);
-        if (setsockopt(fd_, IPPROTO_ICMPV6, ICMP6_FILTER, &f, sizeof f) != 0) throw SystemError("ICMP6_FILTER", errno);
-      }
-    } else {
-      setopt(fd_, IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_PROBE, "IP_MTU_DISCOVER");
-      setopt(fd_, IPPROTO_IP, IP_RECVERR, 1, "IP_RECVERR");
+  const int fd = sock_.get();
+  if (family == AF_INET6) {
+    // PROBE: set DF-equivalent and ignore the cached path MTU, as `ping -M probe`.
+    setopt(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, IPV6_PMTUDISC_PROBE, "IPV6_MTU_DISCOVER");
+    setopt(fd, IPPROTO_IPV6, IPV6_RECVERR, 1, "IPV6_RECVERR");
+    if (raw_) {
+      icmp6_filter f;
+      ICMP6_FILTER_SETBLOCKALL(&f);
+      ICMP6_FILTER_SETPASS(ICMP6_ECHO_REPLY, &f);
+      if (setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &f, sizeof f) != 0) throw SystemError("ICMP6_FILTER", errno);
     }
-    if (connect(fd_, dst, len) != 0) throw SystemError("connect", errno);
-  } catch (...) {
-    close(fd_);
-    throw;
+  } else {
+    setopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_PROBE, "IP_MTU_DISCOVER");
+    setopt(fd, IPPROTO_IP, IP_RECVERR, 1, "IP_RECVERR");
   }
+  if (connect(fd, dst, len) != 0) throw SystemError("connect", errno);
   std::random_device rd;
   id_ = std::uint16_t(rd());
   seq_ = std::uint16_t(rd());
 }
 
-IcmpSocket::~IcmpSocket() {
-  if (fd_ >= 0) close(fd_);
-}
+IcmpSocket::~IcmpSocket() = default;
 
 IcmpSocket::Outcome IcmpSocket::probe(unsigned size, std::chrono::milliseconds wait) {
   Outcome out;
@@ -90,9 +84,9 @@ IcmpSocket::Outcome IcmpSocket::probe(unsigned size, std::chrono::milliseconds w
   }
   // Drop what an earlier probe left behind, so it is not taken for this one.
   std::uint8_t junk[256];
-  while (recv(fd_, junk, sizeof junk, MSG_ERRQUEUE | MSG_DONTWAIT) >= 0) {
+  while (recv(sock_.get(), junk, sizeof junk, MSG_ERRQUEUE | MSG_DONTWAIT) >= 0) {
   }
-  if (send(fd_, pkt.data(), pkt.size(), 0) < 0) {
+  if (send(sock_.get(), pkt.data(), pkt.size(), 0) < 0) {
     if (errno == EMSGSIZE) {
       out.answer = Answer::too_big;
       Outcome e;
@@ -107,7 +101,7 @@ IcmpSocket::Outcome IcmpSocket::probe(unsigned size, std::chrono::milliseconds w
   for (;;) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     if (left.count() <= 0) return out;  // timeout
-    pollfd p{fd_, POLLIN, 0};
+    pollfd p{sock_.get(), POLLIN, 0};
     int n = poll(&p, 1, int(left.count()) + 1);
     if (n < 0) {
       if (errno == EINTR) continue;
@@ -136,7 +130,7 @@ bool IcmpSocket::read_error(std::uint16_t seq, Outcome& out) {
   msg.msg_iovlen = 1;
   msg.msg_control = control;
   msg.msg_controllen = sizeof control;
-  ssize_t n = recvmsg(fd_, &msg, MSG_ERRQUEUE | MSG_DONTWAIT);
+  ssize_t n = recvmsg(sock_.get(), &msg, MSG_ERRQUEUE | MSG_DONTWAIT);
   if (n < 0) return false;
   for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
     bool v4 = c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_RECVERR;
@@ -161,7 +155,7 @@ bool IcmpSocket::read_error(std::uint16_t seq, Outcome& out) {
 
 bool IcmpSocket::read_reply(std::uint16_t seq) {
   std::uint8_t buf[2048];
-  ssize_t n = recv(fd_, buf, sizeof buf, MSG_DONTWAIT);
+  ssize_t n = recv(sock_.get(), buf, sizeof buf, MSG_DONTWAIT);
   if (n <= 0) return false;
   const std::uint8_t* p = buf;
   if (raw_ && family_ == AF_INET) {  // a raw IPv4 socket also hands us the IP header

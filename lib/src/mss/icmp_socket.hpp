@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <string>
 
+#include "bdctl/handles.hpp"
+
 namespace bdctl::mss {
 
 class IcmpSocket {
@@ -35,7 +37,7 @@ class IcmpSocket {
   bool read_error(std::uint16_t seq, Outcome& out);
   bool read_reply(std::uint16_t seq);
 
-  int fd_ = -1;
+  Fd sock_;
   int family_ = 0;
   bool raw_ = false;
   std::uint16_t id_ = 0;

@@ -15,17 +15,11 @@
 
 #include "attr.hpp"
 #include "bdctl/error.hpp"
+#include "channel.hpp"
 
 namespace bdctl {
 
 namespace {
-
-using MsgFn = std::function<void(const nlmsghdr*)>;
-
-int trampoline(const nlmsghdr* nlh, void* data) {
-  (*static_cast<MsgFn*>(data))(nlh);
-  return MNL_CB_OK;
-}
 
 const char* operstate_name(unsigned s) {
   switch (s) {
@@ -117,12 +111,10 @@ Route parse_route(const nlmsghdr* nlh) {
 
 }  // namespace
 
-Rtnl::Rtnl() : sock_(mnl_socket_open(NETLINK_ROUTE), mnl_socket_close) {
-  if (!sock_) throw SystemError("rtnetlink socket", errno);
-  if (mnl_socket_bind(sock_.get(), 0, MNL_SOCKET_AUTOPID) < 0) throw SystemError("rtnetlink bind", errno);
-  portid_ = mnl_socket_get_portid(sock_.get());
-  seq_ = unsigned(time(nullptr));
-}
+Rtnl::Rtnl() : Rtnl(nl::kernel_transport(NETLINK_ROUTE, "rtnetlink")) {}
+
+Rtnl::Rtnl(std::unique_ptr<nl::Transport> t)
+    : ch_(std::make_unique<nl::Channel>(std::move(t), unsigned(time(nullptr)))) {}
 
 Rtnl::~Rtnl() = default;
 
@@ -140,27 +132,16 @@ std::string request_name(const nlmsghdr* nlh) {
 template <class F>
 void Rtnl::dump(void* buf_in, F&& on_msg) {
   auto* nlh = static_cast<nlmsghdr*>(buf_in);
-  nlh->nlmsg_seq = ++seq_;
+  nlh->nlmsg_seq = ch_->next_seq();
   // Every error names the request and keeps its errno (callers test code()).
-  if (mnl_socket_sendto(sock_.get(), nlh, nlh->nlmsg_len) < 0) throw SystemError(request_name(nlh) + ": send", errno);
-  MsgFn fn = std::forward<F>(on_msg);
-  nl::RecvBuffer buf;
-  for (;;) {
-    ssize_t n = mnl_socket_recvfrom(sock_.get(), buf.data(), buf.size());
-    if (n < 0) throw SystemError(request_name(nlh) + ": receive", errno);
-    int rc = mnl_cb_run(buf.data(), size_t(n), seq_, portid_, trampoline, &fn);
-    if (rc == MNL_CB_STOP) return;
-    if (rc < 0) {
-      if (errno == ENETUNREACH || errno == EHOSTUNREACH || errno == ESRCH) throw SystemError("no route", errno);
-      throw SystemError(request_name(nlh), errno);
-    }
-    // A non-dump request (route_get) ends with its one reply.
-    if (!(nlh->nlmsg_flags & NLM_F_DUMP)) return;
-  }
+  auto what = request_name(nlh);
+  int err = ch_->request(nlh, what, nl::MsgFn(std::forward<F>(on_msg)));
+  if (err == ENETUNREACH || err == EHOSTUNREACH || err == ESRCH) throw SystemError("no route", err);
+  if (err) throw SystemError(what, err);
 }
 
 std::vector<Link> Rtnl::links() {
-  char buf[nl::kMsgBufferSize];
+  char buf[nl::kMsgBufferSize] = {};  // padding included: libmnl 1.0.4 leaves it
   auto* nlh = mnl_nlmsg_put_header(buf);
   nlh->nlmsg_type = RTM_GETLINK;
   nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
@@ -174,7 +155,7 @@ std::vector<Link> Rtnl::links() {
 // One RTM_GETLINK for one link instead of a dump of all of them (a Pi running
 // Docker carries a veth per container); ENODEV means there is no such link.
 std::optional<Link> Rtnl::get_link(int index, const std::string& name) {
-  char buf[nl::kMsgBufferSize];
+  char buf[nl::kMsgBufferSize] = {};  // padding included: libmnl 1.0.4 leaves it
   auto* nlh = mnl_nlmsg_put_header(buf);
   nlh->nlmsg_type = RTM_GETLINK;
   nlh->nlmsg_flags = NLM_F_REQUEST;
@@ -204,7 +185,7 @@ std::optional<Link> Rtnl::link(int index) {
 }
 
 std::vector<Address> Rtnl::addresses(int family) {
-  char buf[nl::kMsgBufferSize];
+  char buf[nl::kMsgBufferSize] = {};  // padding included: libmnl 1.0.4 leaves it
   auto* nlh = mnl_nlmsg_put_header(buf);
   nlh->nlmsg_type = RTM_GETADDR;
   nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
@@ -227,7 +208,7 @@ std::vector<Address> Rtnl::addresses(int family) {
 }
 
 std::vector<Route> Rtnl::routes(int family) {
-  char buf[nl::kMsgBufferSize];
+  char buf[nl::kMsgBufferSize] = {};  // padding included: libmnl 1.0.4 leaves it
   auto* nlh = mnl_nlmsg_put_header(buf);
   nlh->nlmsg_type = RTM_GETROUTE;
   nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
@@ -252,7 +233,7 @@ std::optional<Route> Rtnl::default_route(int family) {
 }
 
 std::optional<Route> Rtnl::route_get(const IpAddr& dst) {
-  char buf[nl::kMsgBufferSize];
+  char buf[nl::kMsgBufferSize] = {};  // padding included: libmnl 1.0.4 leaves it
   auto* nlh = mnl_nlmsg_put_header(buf);
   nlh->nlmsg_type = RTM_GETROUTE;
   nlh->nlmsg_flags = NLM_F_REQUEST;

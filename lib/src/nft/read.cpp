@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <ctime>
 
 #include "../netlink/attr.hpp"
 #include "bdctl/error.hpp"
@@ -75,19 +76,20 @@ ChainSpec spec_of(nftnl_chain* c) {
 // commit) is started again, as nft does; objects reach `each` only from a
 // complete dump.
 template <class Obj, class Alloc, class Parse, class Free>
-void dump_all(Netlink& nl, std::uint16_t msgtype, Alloc alloc, Parse parse, Free free_fn,
+void dump_all(nl::Channel& nl, std::uint16_t msgtype, Alloc alloc, Parse parse, Free free_fn,
               const std::function<void(Obj*)>& each) {
   constexpr int kAttempts = 10;
+  const char* what = msgtype == NFT_MSG_GETCHAIN ? "nftables NFT_MSG_GETCHAIN dump" : "nftables NFT_MSG_GETRULE dump";
   for (int attempt = 1;; ++attempt) {
     std::vector<std::unique_ptr<Obj, Free>> got;
-    char buf[nl::kMsgBufferSize];
+    char buf[nl::kMsgBufferSize] = {};  // padding included: libmnl 1.0.4 leaves it
     auto* nlh = nftnl_nlmsg_build_hdr(buf, msgtype, NFPROTO_UNSPEC, NLM_F_DUMP, nl.next_seq());
-    int err = nl.request(nlh, [&](const nlmsghdr* m) {
+    int err = nl.request(nlh, what, [&](const nlmsghdr* m) {
       std::unique_ptr<Obj, Free> o(alloc(), free_fn);
       if (parse(m, o.get()) == 0) got.push_back(std::move(o));
     });
     if (err == EINTR && attempt < kAttempts) continue;
-    if (err) throw SystemError("nftables dump", err);
+    if (err) throw SystemError(std::string(what), err);
     for (auto& o : got) each(o.get());
     return;
   }
@@ -115,18 +117,22 @@ std::string ChainSpec::header_text() const {
                      policy_drop ? "drop" : "accept");
 }
 
-Session::Session() : nl_(std::make_unique<Netlink>()) {}
+Session::Session()
+    : nl_(std::make_unique<nl::Channel>(nl::kernel_transport(NETLINK_NETFILTER, "netfilter netlink"),
+                                        unsigned(time(nullptr)))) {}
+// From 0: a test's batches are the same bytes on every run.
+Session::Session(std::unique_ptr<nl::Transport> t) : nl_(std::make_unique<nl::Channel>(std::move(t), 0)) {}
 Session::~Session() = default;
 
 TableState Session::read_table() {
   TableState st;
   {
-    char buf[nl::kMsgBufferSize];
+    char buf[nl::kMsgBufferSize] = {};  // padding included: libmnl 1.0.4 leaves it
     auto* nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETTABLE, NFPROTO_INET, NLM_F_ACK, nl_->next_seq());
     TablePtr t(nftnl_table_alloc());
     nftnl_table_set_str(t.get(), NFTNL_TABLE_NAME, kTable);
     nftnl_table_nlmsg_build_payload(nlh, t.get());
-    int err = nl_->request(nlh, [](const nlmsghdr*) {});
+    int err = nl_->request(nlh, "nftables NFT_MSG_GETTABLE inet bdctl", [](const nlmsghdr*) {});
     if (err == ENOENT) return st;
     if (err) throw SystemError("table inet bdctl", err);
     st.exists = true;
@@ -154,7 +160,7 @@ namespace {
 // The attributes after nfgenmsg: what a NEWCHAIN/NEWRULE carries after its header.
 template <class Obj, class Build>
 std::string attributes(Obj* o, Build build) {
-  alignas(nlmsghdr) char buf[nl::kMsgBufferSize];
+  alignas(nlmsghdr) char buf[nl::kMsgBufferSize] = {};
   auto* nlh = nftnl_nlmsg_build_hdr(buf, 0, NFPROTO_INET, 0, 0);
   auto start = nlh->nlmsg_len;
   build(nlh, o);

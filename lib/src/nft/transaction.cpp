@@ -41,14 +41,19 @@ struct Transaction::Impl {
 
   template <class BuildPayload>
   void push(std::string what, std::uint16_t type, std::uint16_t flags, BuildPayload&& build) {
-    // Built on the stack, then copied at its real size: a zero-filled 8 KiB
-    // vector per message cost more than building the message.
-    alignas(nlmsghdr) char tmp[nl::kMsgBufferSize];
+    // Built in one scratch buffer, then copied at its real size: a
+    // zero-filled 8 KiB vector per message cost more than building it. The
+    // scratch is zero again after each use, because libmnl 1.0.4 leaves an
+    // attribute's padding as it finds it: stack bytes went to the kernel, and
+    // the golden batches differed from run to run.
     unsigned seq = session.netlink().next_seq();
-    auto* nlh = nftnl_nlmsg_build_hdr(tmp, type, NFPROTO_INET, flags, seq);
+    auto* nlh = nftnl_nlmsg_build_hdr(scratch.get(), type, NFPROTO_INET, flags, seq);
     build(nlh);
-    ops.push_back({seq, std::move(what), std::vector<char>(tmp, tmp + NLMSG_ALIGN(nlh->nlmsg_len))});
+    std::size_t len = NLMSG_ALIGN(nlh->nlmsg_len);
+    ops.push_back({seq, std::move(what), std::vector<char>(scratch.get(), scratch.get() + len)});
+    std::memset(scratch.get(), 0, len);
   }
+  std::unique_ptr<char[]> scratch = std::make_unique<char[]>(nl::kMsgBufferSize);  // zeroed
 
   static TablePtr table() {
     TablePtr t(nftnl_table_alloc());
@@ -152,7 +157,7 @@ void Transaction::commit(bool check_only) {
   for (const auto& op : impl_->ops) batch.insert(batch.end(), op.msg.begin(), op.msg.end());
   if (!check_only) append(nftnl_batch_end(hdr, nl.next_seq()));
 
-  auto errors = nl.send_batch(batch);
+  auto errors = nl.send_batch(batch, "nftables transaction");
   if (errors.empty()) return;
   // Report the first error in batch order: later ones are often its consequences.
   const auto* first = &errors.front();

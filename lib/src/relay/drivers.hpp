@@ -2,7 +2,7 @@
 #pragma once
 #include <memory>
 
-#include "bdctl/fd.hpp"
+#include "bdctl/handles.hpp"
 #include "bdctl/relay.hpp"
 
 namespace bdctl::relay {
@@ -12,7 +12,5 @@ std::unique_ptr<Driver> make_kmtronic_udp(const BoardSpec& b);
 std::unique_ptr<Driver> make_kmtronic_serial(const BoardSpec& b);
 std::unique_ptr<Driver> make_rigrunner(const BoardSpec& b);
 std::unique_ptr<Driver> make_gpio(const BoardSpec& b);
-
-using UniqueFd = bdctl::Fd;
 
 }  // namespace bdctl::relay

@@ -16,21 +16,16 @@
 #include <cstring>
 
 #include "bdctl/error.hpp"
+#include "bdctl/handles.hpp"
 #include "drivers.hpp"
 #include "gpio_backend.hpp"
 
 namespace bdctl::relay {
 
 namespace {
-struct DirCloser {
-  void operator()(DIR* d) const { ::closedir(d); }
-};
-}  // namespace
-
-namespace {
 class CdevLines final : public GpioLines {
  public:
-  CdevLines(UniqueFd fd, std::size_t n) : fd_(std::move(fd)), n_(n) {}
+  CdevLines(Fd fd, std::size_t n) : fd_(std::move(fd)), n_(n) {}
   void set(std::size_t index, bool active) override {
     gpio_v2_line_values v{};
     v.mask = 1ULL << index;
@@ -47,14 +42,14 @@ class CdevLines final : public GpioLines {
   }
 
  private:
-  UniqueFd fd_;
+  Fd fd_;
   std::size_t n_;
 };
 
 std::vector<std::string> chip_paths(const std::string& chip) {
   if (chip.rfind("/dev/", 0) == 0) return {chip};
   std::vector<std::string> out;
-  std::unique_ptr<DIR, DirCloser> d(::opendir("/dev"));
+  Dir d(::opendir("/dev"));
   if (!d) throw SystemError("/dev", errno);
   for (errno = 0; dirent* e = ::readdir(d.get()); errno = 0)
     if (std::strncmp(e->d_name, "gpiochip", 8) == 0) out.push_back(std::string("/dev/") + e->d_name);
@@ -68,7 +63,7 @@ std::unique_ptr<GpioLines> request_cdev_lines(const std::string& chip, const std
                                               bool active_low) {
   if (names.empty() || names.size() > GPIO_V2_LINES_MAX) throw InputError("gpio: between 1 and 64 lines");
   for (const auto& path : chip_paths(chip)) {
-    UniqueFd fd(::open(path.c_str(), O_RDWR | O_CLOEXEC));
+    Fd fd(::open(path.c_str(), O_RDWR | O_CLOEXEC));
     if (fd.fd < 0) throw SystemError(path, errno);
     gpiochip_info info{};
     if (::ioctl(fd.fd, GPIO_GET_CHIPINFO_IOCTL, &info) != 0) throw SystemError(path, errno);
@@ -93,7 +88,7 @@ std::unique_ptr<GpioLines> request_cdev_lines(const std::string& chip, const std
     req.config.attrs[0].mask = (names.size() >= 64) ? ~0ULL : ((1ULL << names.size()) - 1);
     if (::ioctl(fd.fd, GPIO_V2_GET_LINE_IOCTL, &req) != 0)
       throw SystemError(fmt::format("gpio {}: request lines", path), errno);
-    return std::make_unique<CdevLines>(UniqueFd(req.fd), names.size());
+    return std::make_unique<CdevLines>(Fd(req.fd), names.size());
   }
   throw SystemError(fmt::format("gpio: no chip{} has all of the lines {}", chip.empty() ? "" : " '" + chip + "'",
                                 fmt::join(names, ", ")));

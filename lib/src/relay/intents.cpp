@@ -10,16 +10,11 @@
 
 #include "bdctl/error.hpp"
 #include "bdctl/fileio.hpp"
+#include "bdctl/handles.hpp"
 #include "bdctl/paths.hpp"
 #include "bdctl/relay_safety.hpp"
 
 namespace bdctl::relay {
-
-namespace {
-struct DirCloser {
-  void operator()(DIR* d) const { ::closedir(d); }
-};
-}  // namespace
 
 namespace {
 std::string intent_path(const Intent& i) { return fmt::format("{}/{}.{}.json", intent_dir(), i.board, i.channel); }
@@ -43,7 +38,7 @@ void remove_intent(const Intent& i) { remove_file(intent_path(i)); }
 
 std::vector<Intent> read_intents() {
   std::vector<Intent> out;
-  std::unique_ptr<DIR, DirCloser> d(::opendir(intent_dir().c_str()));
+  Dir d(::opendir(intent_dir().c_str()));
   if (!d) {
     if (errno == ENOENT) return out;  // nothing was ever recorded
     throw SystemError(intent_dir(), errno);

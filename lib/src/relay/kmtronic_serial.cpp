@@ -23,7 +23,7 @@ class KmtronicSerial final : public Driver {
     if (b.device.empty()) throw InputError(fmt::format("board {}: kmtronic-serial needs device", b.name));
     if (b.channels != 4 && b.channels != 8)
       throw InputError(fmt::format("board {}: kmtronic-serial needs channels = 4 or 8", b.name));
-    fd_ = UniqueFd(::open(b.device.c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK));
+    fd_ = Fd(::open(b.device.c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK));
     if (fd_.fd < 0) throw SystemError(fmt::format("board {}: {}", b.name, b.device), errno);
     termios t{};
     if (::tcgetattr(fd_.fd, &t) != 0) throw SystemError(fmt::format("board {}: {}", b.name, b.device), errno);
@@ -89,7 +89,7 @@ class KmtronicSerial final : public Driver {
     ::tcdrain(fd_.fd);
   }
   BoardSpec board_;
-  UniqueFd fd_;
+  Fd fd_;
 };
 }  // namespace
 

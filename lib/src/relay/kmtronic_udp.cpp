@@ -30,7 +30,7 @@ class KmtronicUdp final : public Driver {
     int rc = ::getaddrinfo(b.host.c_str(), std::to_string(b.port).c_str(), &hints, &res);
     if (rc != 0) throw SystemError(fmt::format("board {}: host {}: {}", b.name, b.host, gai_strerror(rc)));
     std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> guard(res, freeaddrinfo);
-    sock_ = UniqueFd(::socket(res->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+    sock_ = Fd(::socket(res->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0));
     if (sock_.fd < 0) throw SystemError("socket", errno);
     // connect() so only the board's replies are received, and ICMP errors surface.
     if (::connect(sock_.fd, res->ai_addr, res->ai_addrlen) != 0)
@@ -93,7 +93,7 @@ class KmtronicUdp final : public Driver {
     }
   }
   BoardSpec board_;
-  UniqueFd sock_;
+  Fd sock_;
 };
 }  // namespace
 

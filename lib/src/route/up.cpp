@@ -40,6 +40,8 @@ std::vector<RouterRoute> router_routes(const Options& o, Rtnl& rtnl) {
 
 }  // namespace
 
+bool owns(const std::string& chain) { return chain == kForwardChain || chain == kNatChain; }
+
 UpResult up(const Options& o, const UpParams& p, Rtnl& rtnl) {
   UpResult res;
   res.dry_run = p.dry_run;
@@ -52,15 +54,7 @@ UpResult up(const Options& o, const UpParams& p, Rtnl& rtnl) {
   res.warnings = std::move(in.warnings);
   res.blockers = std::move(in.blockers);
   auto have = session.read_table();
-  // Chains bdctl-route owns but no longer wants (masquerade switched off).
-  std::vector<std::string> stale;
-  for (const char* c : {kForwardChain, kNatChain}) {
-    bool wanted = false;
-    for (const auto& w : want) wanted |= w.spec.name == c;
-    if (!wanted && have.chains.count(c)) stale.push_back(c);
-  }
-  bool in_sync = stale.empty();
-  for (const auto& d : nft::diff(have, want)) in_sync &= d.empty();
+  auto plan = nft::plan_owned(have, want, owns);
 
   // The state file and the drop-in are staged before the commit, so a full
   // or read-only /var or /etc fails the run while the kernel still holds the
@@ -93,10 +87,9 @@ UpResult up(const Options& o, const UpParams& p, Rtnl& rtnl) {
     }
   }
 
-  if (!in_sync) {
+  if (!plan.in_sync) {
     nft::Transaction tx(session);
-    tx.replace_chains(have, want);
-    for (const auto& c : stale) tx.delete_chain(c);
+    tx.reconcile(have, want, plan);
     tx.commit(p.dry_run);
     res.rules_changed = true;
   }
