@@ -44,16 +44,13 @@ void emit(const check::Report& r, CheckFormat f, bool pretty, const std::optiona
   cli::write_stdout(s);
 }
 
-int render_saved(const std::string& file, Millis max_age, CheckFormat f, bool pretty,
-                 const std::optional<std::string>& out_file) {
+check::Report saved_report(const std::string& file, Millis max_age) {
   auto text = read_file(file);
   if (!text)
     throw SystemError(
         fmt::format("--from {}: no such file (does bdctl-check.service run with --report {}?)", file, file));
   auto now = static_cast<std::int64_t>(std::time(nullptr));
-  auto r = check::stale(check::report_from_json(*text, file), file, now, max_age);
-  emit(r, f, pretty, out_file);
-  return static_cast<int>(r.state);
+  return check::stale(check::report_from_json(*text, file), file, now, max_age);
 }
 
 namespace {

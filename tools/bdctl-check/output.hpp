@@ -15,10 +15,8 @@ CheckFormat pick_format(const std::string& format, const cli::OutputOptions& out
 
 void emit(const check::Report& r, CheckFormat f, bool pretty, const std::optional<std::string>& file);
 
-// --from FILE: the saved report, or UNKNOWN when it is older than max_age;
-// returns the exit code (the report's state).
-int render_saved(const std::string& file, Millis max_age, CheckFormat f, bool pretty,
-                 const std::optional<std::string>& out_file);
+// --from FILE: the saved report, or UNKNOWN when it is older than max_age.
+check::Report saved_report(const std::string& file, Millis max_age);
 
 // A run that could not check anything (usage or config error): for monitoring
 // formats, one UNKNOWN line and a .prom file that says so, never silence or a

@@ -48,6 +48,10 @@ void write_stdout(std::string_view s) {
 }
 
 void render(const Outcome& o, const OutputOptions& out) {
+  if (o.render_self) {
+    o.render_self(out);
+    return;
+  }
   if (out.resolve() == Format::json) {
     // replace: a byte a device sent that is not UTF-8 must not abort the one document.
     write_stdout(o.json.dump(out.pretty ? 2 : -1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");

@@ -31,6 +31,11 @@ struct Outcome {
   nlohmann::ordered_json json;
   std::string text;
   int exit_code = 0;
+  // A command with output formats of its own (bdctl-check: nagios,
+  // prometheus, --output FILE) renders itself instead of json/text.
+  std::function<void(const OutputOptions&)> render_self = {};
+  // Exit as soon as it is rendered: threads are still blocked in the kernel.
+  bool exit_now = false;
 };
 
 // Prints the document or the text; SystemError ("writing output: <reason>")

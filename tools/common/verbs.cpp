@@ -1,8 +1,39 @@
 #include "verbs.hpp"
 
+#include <cstdio>
+#include <cstdlib>
 #include <map>
 
 namespace bdctl::cli {
+
+namespace {
+
+// Every long and short name of app's options, as typed.
+std::string option_words(const CLI::App& app) {
+  std::string out;
+  for (const auto* o : app.get_options()) {
+    for (const auto& n : o->get_lnames()) out += "--" + n + "\n";
+    for (const auto& n : o->get_snames()) out += "-" + n + "\n";
+  }
+  return out;
+}
+
+// The version flag cli::run adds is not in the app yet.
+constexpr std::string_view kVersionWords = "--version\n-V\n";
+
+bool asks_for_words(int argc, char** argv) { return argc >= 2 && argv[1] == kCompletionWords; }
+
+// The exit code, or the exit itself when the command left threads blocked in
+// the kernel past its deadline (bdctl-check): waiting for them would hang.
+int finish(const Outcome& o) {
+  if (o.exit_now) {
+    std::fflush(nullptr);
+    std::_Exit(o.exit_code);
+  }
+  return o.exit_code;
+}
+
+}  // namespace
 
 int run_verbs(const Tool& tool, const std::vector<Verb>& verbs, int argc, char** argv, ExitCodes codes) {
   CLI::App app{tool.about, tool.name};
@@ -12,6 +43,21 @@ int run_verbs(const Tool& tool, const std::vector<Verb>& verbs, int argc, char**
   add_output_flags(app, out);
   if (tool.options) tool.options(app);
   std::string_view wanted;  // the verb named: only its options are built
+  if (asks_for_words(argc, argv)) {
+    std::string words;
+    for (const auto& v : verbs) {
+      if (argc >= 3 && std::string_view(v.name) == argv[2]) {
+        auto* sub = app.add_subcommand(v.name, v.help);
+        v.setup(*sub);
+        write_stdout(option_words(*sub) + option_words(app));
+        return codes.ok;
+      }
+      words += std::string(v.name) + "\n";
+    }
+    if (argc >= 3) return codes.usage;  // not a verb: nothing to offer
+    write_stdout(words + option_words(app) + std::string(kVersionWords));
+    return codes.ok;
+  }
   for (int i = 1; i < argc && wanted.empty(); ++i)
     for (const auto& v : verbs)
       if (std::string_view(v.name) == argv[i]) wanted = v.name;
@@ -28,11 +74,11 @@ int run_verbs(const Tool& tool, const std::vector<Verb>& verbs, int argc, char**
           if (!sub->parsed()) continue;
           Outcome o = runner();
           render(o, out);
-          return o.exit_code;
+          return finish(o);
         }
         return codes.usage;  // unreachable: require_subcommand(1)
       },
-      codes);
+      codes, tool.on_error);
 }
 
 int run_command(const Tool& tool, const std::function<Runner(CLI::App&)>& setup, int argc, char** argv,
@@ -43,14 +89,18 @@ int run_command(const Tool& tool, const std::function<Runner(CLI::App&)>& setup,
   add_output_flags(app, out);
   if (tool.options) tool.options(app);
   Runner runner = setup(app);
+  if (asks_for_words(argc, argv)) {
+    write_stdout(option_words(app) + std::string(kVersionWords));
+    return codes.ok;
+  }
   return run(
       app, argc, argv,
       [&] {
         Outcome o = runner();
         render(o, out);
-        return o.exit_code;
+        return finish(o);
       },
-      codes);
+      codes, tool.on_error);
 }
 
 }  // namespace bdctl::cli

@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cli.hpp"
@@ -27,7 +28,15 @@ struct Tool {
   const char* footer;  // examples, exit status, the man page
   // Options every verb shares, given before the verb (bdctl-relay -c FILE pulse ...).
   std::function<void(CLI::App&)> options = {};
+  // Also told of a failure after its one line on stderr (bdctl-check's
+  // Nagios and Prometheus outputs report it too).
+  std::function<void(const std::string&)> on_error = {};
 };
+
+// `TOOL --completion-words [VERB]` prints, one per line, the words the table
+// gives the shell: the verbs and the tool's options, or the options of VERB.
+// The bash completions ask for them, so they never fall behind the table.
+inline constexpr std::string_view kCompletionWords = "--completion-words";
 
 // Parses argv against the table, runs the named verb and renders its outcome;
 // --json/--text/--pretty are accepted before or after the verb. Returns the exit code.
