@@ -1,6 +1,4 @@
 // bdctl-config check: every reading of the file the tools do, without acting.
-#include <fmt/format.h>
-
 #include "bdctl/check.hpp"
 #include "bdctl/config.hpp"
 #include "bdctl/mss.hpp"
@@ -8,18 +6,11 @@
 #include "bdctl/route.hpp"
 #include "bdctl/site.hpp"
 #include "config_verbs.hpp"
+#include "render.hpp"
 
 namespace bdctl::config_tool {
 
 namespace {
-struct Checked {
-  std::string file;
-  bool exists = false;
-  std::vector<std::string> warnings;
-  std::size_t boards = 0, relays = 0, targets = 0;
-  bool mss = false;
-};
-
 Checked validate(const std::optional<std::string>& path) {
   Checked c;
   Config cfg = Config::load(path);  // syntax and unknown keys
@@ -39,12 +30,6 @@ Checked validate(const std::optional<std::string>& path) {
   c.relays = relays.relays.size();
   return c;
 }
-
-std::string text(const Checked& c) {
-  if (!c.exists) return fmt::format("ok: no file at {}: the tools run on their flags and defaults\n", c.file);
-  return fmt::format("ok: {} is valid ({} board(s), {} relay(s), {} check target(s), {})\n", c.file, c.boards, c.relays,
-                     c.targets, c.mss ? "an [mss] clamp" : "no [mss] clamp");
-}
 }  // namespace
 
 cli::Runner setup_check(CLI::App& sub) {
@@ -53,20 +38,8 @@ cli::Runner setup_check(CLI::App& sub) {
       ->type_name("FILE");
   return [path] {
     auto c = validate(*path);
-    for (const auto& w : c.warnings) fmt::print(stderr, "bdctl-config: warning: {}\n", w);
-    cli::Outcome o;
-    o.json = cli::document();
-    o.json["command"] = "check";
-    o.json["ok"] = true;
-    o.json["file"] = c.file;
-    o.json["exists"] = c.exists;
-    o.json["warnings"] = c.warnings;
-    o.json["boards"] = c.boards;
-    o.json["relays"] = c.relays;
-    o.json["targets"] = c.targets;
-    o.json["mss"] = c.mss;
-    o.text = text(c);
-    return o;
+    print_warnings(c.warnings);
+    return check_outcome(c);
   };
 }
 

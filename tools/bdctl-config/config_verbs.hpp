@@ -1,4 +1,4 @@
-// bdctl-config's verbs: each file adds one subcommand and renders one result model.
+// bdctl-config's verbs: each file adds one subcommand; render.hpp renders its result.
 #pragma once
 #include "verbs.hpp"
 

@@ -1,10 +1,9 @@
 // bdctl-config show: the site as every tool resolves it, with sources.
-#include <fmt/format.h>
-
 #include "bdctl/config.hpp"
 #include "bdctl/rtnl.hpp"
 #include "bdctl/site.hpp"
 #include "config_verbs.hpp"
+#include "render.hpp"
 
 namespace bdctl::config_tool {
 
@@ -29,7 +28,7 @@ cli::Runner setup_show(CLI::App& sub) {
   sub.add_option("--zt-token-file", a->zt_token_file, "File holding the ZeroTier API token")->type_name("FILE");
   return [a] {
     Config cfg = Config::load(a->config);
-    for (const auto& w : cfg.warnings()) fmt::print(stderr, "bdctl-config: warning: {}\n", w);
+    print_warnings(cfg.warnings());
     auto given = site::with_config({}, cfg);
     site::ObserveOptions opt;
     opt.zt.home = a->zt_home;
@@ -37,15 +36,7 @@ cli::Runner setup_show(CLI::App& sub) {
     opt.zt.token_file = a->zt_token_file;
     Rtnl rtnl;
     auto s = site::resolve(given, site::observe(given, opt, rtnl));
-    cli::Outcome o;
-    o.json = cli::document();
-    o.json["command"] = "show";
-    o.json["ok"] = complete(s);
-    o.json["file"] = cfg.path();
-    site::to_json(o.json["site"], s);
-    o.text = site::describe(s);
-    o.exit_code = complete(s) ? 0 : 1;
-    return o;
+    return show_outcome(cfg.path(), s, complete(s));
   };
 }
 

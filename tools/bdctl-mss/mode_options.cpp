@@ -1,4 +1,4 @@
-// The clamp options set, show and status share, and their JSON form.
+// The clamp options set, show and status share.
 #include <fmt/format.h>
 
 #include "bdctl/config.hpp"
@@ -81,36 +81,6 @@ std::optional<Resolved> resolve_options(const ModeArgs& a) {
         "{} differs from {} ({}); boot applies the file. To keep this clamp, put there:\n{}", mss::describe(r.options),
         cfg.path(), from_file ? "[mss] " + mss::describe(*from_file) : "no [mss]", mss::config_lines(r.options)));
   return r;
-}
-
-void print_warnings(const std::vector<std::string>& warnings) {
-  for (const auto& w : warnings) fmt::print(stderr, "bdctl-mss: warning: {}\n", w);
-}
-
-nlohmann::ordered_json clamps_json(const mss::Options& o) {
-  auto arr = nlohmann::ordered_json::array();
-  for (const auto& c : mss::clamps(o)) {
-    nlohmann::ordered_json j;
-    j["family"] = !c.family ? "inet" : *c.family == nft::Family::ipv4 ? "ipv4" : "ipv6";
-    j["mss"] = c.mss ? nlohmann::ordered_json(*c.mss) : nlohmann::ordered_json(nullptr);
-    arr.push_back(j);
-  }
-  return arr;
-}
-
-nlohmann::ordered_json chains_json(const std::vector<nft::DesiredChain>& chains) {
-  auto arr = nlohmann::ordered_json::array();
-  for (const auto& c : chains) {
-    nlohmann::ordered_json j;
-    j["name"] = c.spec.name;
-    j["hook"] = c.spec.hook;
-    j["priority"] = c.spec.priority;
-    auto rules = nlohmann::ordered_json::array();
-    for (const auto& r : c.rules) rules.push_back(r.text());
-    j["rules"] = rules;
-    arr.push_back(j);
-  }
-  return arr;
 }
 
 }  // namespace bdctl::mss_tool

@@ -1,4 +1,4 @@
-// bdctl-mss's verbs: each file adds one subcommand and renders one result model.
+// bdctl-mss's verbs: each file adds one subcommand; render.hpp renders its result.
 #pragma once
 #include <CLI/CLI.hpp>
 #include <functional>
@@ -27,12 +27,7 @@ struct Resolved {
   std::vector<std::string> warnings;  // for stderr: the file's, and a flag that differs from it
 };
 std::optional<Resolved> resolve_options(const ModeArgs& a);
-void print_warnings(const std::vector<std::string>& warnings);
 unsigned parse_count(const std::string& flag, const std::string& text);
-
-using mss::options_json;  // the library's one serialisation
-nlohmann::ordered_json chains_json(const std::vector<nft::DesiredChain>& chains);
-nlohmann::ordered_json clamps_json(const mss::Options& o);
 
 // Each verb registers its subcommand; the returned function runs it.
 using cli::Runner;

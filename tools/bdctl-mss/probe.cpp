@@ -1,10 +1,8 @@
 // bdctl-mss probe HOST: path MTU and the MSS to clamp to, per address family.
-#include <fmt/format.h>
-#include <sys/socket.h>
-
 #include "bdctl/duration.hpp"
 #include "bdctl/error.hpp"
 #include "mss_verbs.hpp"
+#include "render.hpp"
 
 namespace bdctl::mss_tool {
 
@@ -34,45 +32,7 @@ Runner setup_probe(CLI::App& sub) {
     o.progress = cli::status_line;  // only when stderr is a terminal
     auto results = mss::probe(o);
     cli::status_line("");
-
-    cli::Outcome out;
-    out.json = cli::document();
-    out.json["command"] = "probe";
-    out.json["ok"] = false;  // set below: its place is after command
-    out.json["host"] = o.host;
-    auto arr = nlohmann::ordered_json::array();
-    bool any = false;
-    for (const auto& r : results) {
-      const char* fam = r.family == AF_INET6 ? "ipv6" : "ipv4";
-      nlohmann::ordered_json j;
-      j["family"] = fam;
-      j["address"] = r.address;
-      j["method"] = r.method;
-      j["link_mtu"] = r.link_mtu;
-      j["path_mtu"] = r.path_mtu ? nlohmann::ordered_json(r.path_mtu) : nlohmann::ordered_json(nullptr);
-      j["mss"] = r.mss ? nlohmann::ordered_json(r.mss) : nlohmann::ordered_json(nullptr);
-      j["converged"] = r.converged;
-      j["probes"] = r.probes;
-      j["icmp_too_big"] = r.icmp_too_big;
-      j["timeouts"] = r.timeouts;
-      j["elapsed_ms"] = r.elapsed.count();
-      j["error"] = r.error.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.error);
-      arr.push_back(j);
-      any = any || r.path_mtu != 0;
-      if (r.path_mtu) {
-        out.text += fmt::format("{} {}: path MTU {}{}, clamp MSS to {} ({} probes, {} ms{})\n",
-                                r.family == AF_INET6 ? "IPv6" : "IPv4", r.address, r.path_mtu,
-                                r.converged ? "" : " or more", r.mss, r.probes, r.elapsed.count(),
-                                r.icmp_too_big ? fmt::format(", {} too-big answers", r.icmp_too_big) : "");
-      } else {
-        out.text +=
-            fmt::format("{} {}: not measured: {}\n", r.family == AF_INET6 ? "IPv6" : "IPv4", r.address, r.error);
-      }
-    }
-    out.json["results"] = arr;
-    out.json["ok"] = any;
-    out.exit_code = any ? 0 : 1;
-    return out;
+    return probe_outcome(o.host, results);
   };
 }
 

@@ -1,5 +1,6 @@
 // bdctl-mss show: the ruleset `set` would install, loadable by `nft -f`.
 #include "mss_verbs.hpp"
+#include "render.hpp"
 
 namespace bdctl::mss_tool {
 
@@ -10,19 +11,7 @@ Runner setup_show(CLI::App& sub) {
     auto resolved = resolve_options(*args);
     if (!resolved) (void)to_options(*args);  // the error that names what is missing
     print_warnings(resolved->warnings);
-    const auto& o = resolved->options;
-    auto chains = mss::desired_chains(o);
-    cli::Outcome out;
-    out.json = cli::document();
-    out.json["command"] = "show";
-    out.json["ok"] = true;
-    out.json["source"] = resolved->source;
-    out.json["options"] = options_json(o);
-    out.json["clamps"] = clamps_json(o);
-    out.json["chains"] = chains_json(chains);
-    out.json["nft"] = nft::render(chains);
-    out.text = nft::render(chains);
-    return out;
+    return show_outcome(*resolved, mss::desired_chains(resolved->options));
   };
 }
 
