@@ -12,8 +12,8 @@
 
 #include "bdctl/audit.hpp"
 #include "bdctl/error.hpp"
-#include "bdctl/handles.hpp"
 #include "bdctl/fileio.hpp"
+#include "bdctl/handles.hpp"
 #include "bdctl/paths.hpp"
 
 namespace bdctl {
