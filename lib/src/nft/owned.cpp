@@ -9,7 +9,9 @@ namespace bdctl::nft {
 OwnedPlan plan_owned(const TableState& have, const std::vector<DesiredChain>& want,
                      const std::function<bool(const std::string&)>& owns) {
   OwnedPlan p;
-  for (const auto& [name, chain] : have.chains) {
+  for (const auto& entry : have.chains) {
+    // Not a structured binding: clang before 16 cannot capture one in a lambda.
+    const std::string& name = entry.first;
     bool wanted = std::any_of(want.begin(), want.end(), [&](const auto& w) { return w.spec.name == name; });
     if (owns(name) && !wanted) p.stale.push_back(name);
   }
