@@ -103,11 +103,15 @@ int written(const std::string& name, const ExitCodes& codes) {
 }
 }  // namespace
 
+void add_version_flag(CLI::App& app) {
+  // One version for every tool, the project's.
+  app.set_version_flag("-V,--version", app.get_name() + " " + BDCTL_VERSION, "Print the version and exit");
+}
+
 int run(CLI::App& app, int argc, char** argv, const std::function<int()>& body, ExitCodes codes,
         const std::function<void(const std::string&)>& on_error) {
   const std::string name = app.get_name();
-  // One version for every tool, the project's.
-  app.set_version_flag("-V,--version", name + " " + BDCTL_VERSION, "Print the version and exit");
+  add_version_flag(app);
   // Error text may quote what a device or the ZeroTier API sent: one safe line.
   auto failed = [&](const std::string& raw, int code) {
     std::string msg = printable(raw, 4096);

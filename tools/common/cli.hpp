@@ -24,6 +24,9 @@ struct OutputOptions {
 };
 
 void add_output_flags(CLI::App& app, OutputOptions& out);
+// -V/--version with the project's version (run() adds it; so do the
+// completion words, which answer before run()).
+void add_version_flag(CLI::App& app);
 
 // A command's outcome: one JSON document (schema_version is added first) and
 // the same content as human text, plus the exit code it implies.

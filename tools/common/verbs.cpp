@@ -8,18 +8,16 @@ namespace bdctl::cli {
 
 namespace {
 
-// Every long and short name of app's options, as typed.
-std::string option_words(const CLI::App& app) {
+// Every long and short name of app's options, as typed; skip: one left out.
+std::string option_words(const CLI::App& app, const CLI::Option* skip = nullptr) {
   std::string out;
   for (const auto* o : app.get_options()) {
+    if (o == skip) continue;
     for (const auto& n : o->get_lnames()) out += "--" + n + "\n";
     for (const auto& n : o->get_snames()) out += "-" + n + "\n";
   }
   return out;
 }
-
-// The version flag cli::run adds is not in the app yet.
-constexpr std::string_view kVersionWords = "--version\n-V\n";
 
 bool asks_for_words(int argc, char** argv) { return argc >= 2 && argv[1] == kCompletionWords; }
 
@@ -49,13 +47,15 @@ int run_verbs(const Tool& tool, const std::vector<Verb>& verbs, int argc, char**
       if (argc >= 3 && std::string_view(v.name) == argv[2]) {
         auto* sub = app.add_subcommand(v.name, v.help);
         v.setup(*sub);
-        write_stdout(option_words(*sub) + option_words(app));
+        // The verb's own --help stands for the tool's.
+        write_stdout(option_words(*sub) + option_words(app, app.get_help_ptr()));
         return codes.ok;
       }
       words += std::string(v.name) + "\n";
     }
     if (argc >= 3) return codes.usage;  // not a verb: nothing to offer
-    write_stdout(words + option_words(app) + std::string(kVersionWords));
+    add_version_flag(app);
+    write_stdout(words + option_words(app));
     return codes.ok;
   }
   for (int i = 1; i < argc && wanted.empty(); ++i)
@@ -90,7 +90,8 @@ int run_command(const Tool& tool, const std::function<Runner(CLI::App&)>& setup,
   if (tool.options) tool.options(app);
   Runner runner = setup(app);
   if (asks_for_words(argc, argv)) {
-    write_stdout(option_words(app) + std::string(kVersionWords));
+    add_version_flag(app);
+    write_stdout(option_words(app));
     return codes.ok;
   }
   return run(

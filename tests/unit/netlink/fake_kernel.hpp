@@ -26,26 +26,22 @@ struct Kernel {
       k.error(m, ENOENT);
   };
 
-  void done(const nlmsghdr* req) {
-    std::vector<char> d(NLMSG_SPACE(sizeof(int)), 0);
-    auto* h = reinterpret_cast<nlmsghdr*>(d.data());
-    h->nlmsg_len = std::uint32_t(d.size());
-    h->nlmsg_type = NLMSG_DONE;
-    h->nlmsg_flags = NLM_F_MULTI;
-    h->nlmsg_seq = req->nlmsg_seq;
-    queued.push_back(std::move(d));
-  }
+  void done(const nlmsghdr* req) { reply(req, NLMSG_DONE, NLM_F_MULTI, sizeof(int)); }
   void error(const nlmsghdr* req, int err) {
-    std::vector<char> d(NLMSG_SPACE(sizeof(nlmsgerr)), 0);
-    auto* h = reinterpret_cast<nlmsghdr*>(d.data());
-    h->nlmsg_len = std::uint32_t(d.size());
-    h->nlmsg_type = NLMSG_ERROR;
-    h->nlmsg_flags = NLM_F_CAPPED;
-    h->nlmsg_seq = req->nlmsg_seq;
-    auto* e = static_cast<nlmsgerr*>(NLMSG_DATA(h));
+    auto* e = static_cast<nlmsgerr*>(NLMSG_DATA(reply(req, NLMSG_ERROR, NLM_F_CAPPED, sizeof(nlmsgerr))));
     e->error = -err;
     e->msg = *req;
-    queued.push_back(std::move(d));
+  }
+
+  // A zeroed answer to req with room for `payload` bytes, queued; its header.
+  nlmsghdr* reply(const nlmsghdr* req, std::uint16_t type, std::uint16_t flags, std::size_t payload) {
+    auto& d = queued.emplace_back(NLMSG_SPACE(payload), 0);
+    auto* h = reinterpret_cast<nlmsghdr*>(d.data());
+    h->nlmsg_len = std::uint32_t(d.size());
+    h->nlmsg_type = type;
+    h->nlmsg_flags = flags;
+    h->nlmsg_seq = req->nlmsg_seq;
+    return h;
   }
 };
 
