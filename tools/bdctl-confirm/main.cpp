@@ -11,15 +11,13 @@
 #include "bdctl/printable.hpp"
 #include "bdctl/rtnl.hpp"
 #include "bdctl/site.hpp"
-#include "change_steps.hpp"
+#include "change_render.hpp"
 #include "safe_change.hpp"
 #include "verbs.hpp"
 
 using namespace bdctl;
 
 namespace {
-using Json = nlohmann::ordered_json;
-
 struct Args {
   bool any_path = false;
   std::optional<std::string> config;
@@ -37,26 +35,26 @@ bool is_zerotier(const std::string& ifname, const std::optional<std::string>& cf
   return ifname.rfind("zt", 0) == 0;
 }
 
-// Which way this session came (null: not over SSH). Throws when it came by
-// another interface than ZeroTier's and --any-path was not given; note gets
-// a line when the way is unknown.
-Json session_via(const Args& a, std::string& note) {
+// Which way this session came: path nullopt when not over SSH, zerotier
+// nullopt when no interface holds its address. Throws when it came by
+// another interface than ZeroTier's and --any-path was not given.
+struct Via {
+  std::optional<change::SessionPath> path;
+  std::optional<bool> zerotier;
+};
+Via session_via(const Args& a) {
   Rtnl rt;
   auto links = rt.links();
-  auto path = change::session_path(std::getenv("SSH_CONNECTION"), rt.addresses(), links);
-  if (!path) return nullptr;
-  std::optional<bool> zt;
-  if (!path->interface.empty()) zt = is_zerotier(path->interface, a.config, rt);
-  Json via = {{"address", path->address},
-              {"interface", path->interface.empty() ? Json(nullptr) : Json(path->interface)},
-              {"zerotier", zt ? Json(*zt) : Json(nullptr)}};
-  if (zt == false && !a.any_path)
+  Via v;
+  v.path = change::session_path(std::getenv("SSH_CONNECTION"), rt.addresses(), links);
+  if (!v.path) return v;
+  if (!v.path->interface.empty()) v.zerotier = is_zerotier(v.path->interface, a.config, rt);
+  if (v.zerotier == false && !a.any_path)
     throw SystemError(
         fmt::format("this session reaches the Pi at {} on {}, not over ZeroTier: a confirm from here does "
                     "not prove the backdoor works; confirm over ZeroTier, or give --any-path",
-                    printable(path->address), path->interface));
-  if (!zt) note = fmt::format("(no interface holds {}, so the path is unknown)\n", printable(path->address));
-  return via;
+                    printable(v.path->address), v.path->interface));
+  return v;
 }
 }  // namespace
 
@@ -90,19 +88,14 @@ int main(int argc, char** argv) {
           if (!st.pending->rollback_left.empty())
             throw SystemError(fmt::format("the rollback of '{}' did not complete; run 'bdctl rollback' to retry",
                                           printable(st.pending->command)));
-          std::string note;
-          Json via = session_via(*a, note);
+          auto via = session_via(*a);
           auto p = *st.pending;
           change::clear_pending();
           auto line = change::step("confirm", p);
-          line["via"] = via;
+          line["via"] = cli::via_json(via.path, via.zerotier);
           audit.log(line);
           cli::stop_holder(p);
-          auto o = cli::change_document("confirm", std::nullopt);
-          o.json["confirmed"] = cli::pending_json(p, unix_ms_now());
-          o.json["via"] = via;
-          o.text = fmt::format("confirmed: '{}' is final\n{}", printable(p.command), note);
-          return o;
+          return cli::confirm_outcome(p, via.path, via.zerotier);
         };
       },
       argc, argv);

@@ -3,8 +3,7 @@
 #include <chrono>
 
 #include "bdctl/lock.hpp"
-#include "change_steps.hpp"
-#include "safe_change.hpp"
+#include "change_render.hpp"
 #include "verbs.hpp"
 
 using namespace bdctl;
@@ -26,19 +25,7 @@ int main(int argc, char** argv) {
           FileLock lock(change::kChangeLock, change::kChangeLockWait);
           AuditLog audit(change::kAuditFile, "bdctl", {"bdctl-pending"});
           auto st = cli::current_change(audit, "bdctl-pending");
-          auto o = cli::change_document("pending", st.pending);
-          o.json["rolled_back"] = st.late ? cli::rollback_json("deadline", *st.late) : nullptr;
-          if (st.late) o.text += cli::rollback_text(st.late_command, "its deadline passed", *st.late);
-          if (st.pending) {
-            o.text += cli::pending_text(*st.pending, unix_ms_now());
-            if (!st.pending->rollback_left.empty()) {
-              o.json["ok"] = false;
-              o.exit_code = 1;
-            }
-          } else if (!st.late) {
-            o.text += "nothing pending: every change bdctl made is final\n";
-          }
-          return o;
+          return cli::pending_outcome(st);
         };
       },
       argc, argv);

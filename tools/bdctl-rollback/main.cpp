@@ -9,7 +9,7 @@
 #include "bdctl/error.hpp"
 #include "bdctl/lock.hpp"
 #include "bdctl/printable.hpp"
-#include "change_steps.hpp"
+#include "change_render.hpp"
 #include "safe_change.hpp"
 #include "verbs.hpp"
 
@@ -30,44 +30,21 @@ cli::Outcome hold_until_end(const std::string& id) {
   // Not a change id: nothing to wait for (ids are made by new_id, [0-9A-Z-]).
   if (id.find_first_not_of("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-") != std::string::npos)
     throw InputError(fmt::format("--hold: '{}' is not a change id", printable(id)));
-  int rc = cli::hold_change(id);
-  auto o = cli::change_document("hold", std::nullopt);
-  o.json["ok"] = rc == 0;
-  o.json["change"] = id;
-  o.text = fmt::format("held change {} to its end\n", id);
-  o.exit_code = rc;
-  return o;
+  return cli::held_to_end(id, cli::hold_change(id));
 }
 
 cli::Outcome roll_back_now(bool boot) {
   FileLock lock(change::kChangeLock, std::chrono::seconds(30));
   AuditLog audit(change::kAuditFile, "bdctl", {"bdctl-rollback"});
   auto p = change::load_pending();
-  auto o = cli::change_document("rollback", std::nullopt);
-  o.json["changed"] = false;
-  if (!p) {
-    o.json["rolled_back"] = nullptr;
-    o.text = "nothing pending: nothing to roll back\n";
-    return o;
-  }
+  if (!p) return cli::nothing_to_roll_back();
   // The boot unit also runs whenever zerotier-one recreates its
   // interface: a change made since this boot is its holder's to end.
-  if (boot && p->rollback_left.empty() && p->started_ms >= boot_time_ms()) {
-    o.json["pending"] = cli::pending_json(p, unix_ms_now());
-    o.json["rolled_back"] = nullptr;
-    o.text = "the pending change was made since this boot: left to its deadline\n";
-    return o;
-  }
+  if (boot && p->rollback_left.empty() && p->started_ms >= boot_time_ms()) return cli::left_to_deadline(*p);
   std::string cause = boot ? "boot" : p->rollback_left.empty() ? "operator" : "operator (retry)";
   auto r = change::roll_back(*p, cause, audit);
   cli::stop_holder(*p);
-  o.json["ok"] = r.complete();
-  o.json["changed"] = !r.restored.empty();
-  o.json["pending"] = cli::pending_json(change::load_pending(), unix_ms_now());
-  o.json["rolled_back"] = cli::rollback_json(cause, r);
-  o.text = cli::rollback_text(p->command, cause, r);
-  o.exit_code = r.complete() ? 0 : 1;
-  return o;
+  return cli::rolled_back(p->command, cause, r, change::load_pending());
 }
 }  // namespace
 

@@ -19,10 +19,4 @@ struct ChangeState {
 // is rolled back now, cause "deadline (rolled back late, by TOOL)".
 ChangeState current_change(AuditLog& audit, const std::string& tool);
 
-// The document every one of them starts from: command, ok, pending.
-Outcome change_document(const std::string& command, const std::optional<change::Pending>& p);
-
-nlohmann::ordered_json rollback_json(const std::string& cause, const change::RollbackResult& r);
-std::string rollback_text(const std::string& command, const std::string& cause, const change::RollbackResult& r);
-
 }  // namespace bdctl::cli

@@ -9,8 +9,7 @@
 #include "bdctl/duration.hpp"
 #include "bdctl/error.hpp"
 #include "bdctl/lock.hpp"
-#include "bdctl/printable.hpp"
-#include "change_steps.hpp"
+#include "change_render.hpp"
 
 namespace bdctl::cli {
 
@@ -88,38 +87,6 @@ void add_safety_flags(CLI::App& sub, SafetyFlags& f) {
                  "After applying, probe TARGET (HOST:PORT or icmp:HOST) through the new state; roll back at once "
                  "if one does not answer")
       ->type_name("TARGET...");
-}
-
-Json pending_json(const std::optional<change::Pending>& p, std::int64_t now_ms) {
-  if (!p) return nullptr;
-  return {{"id", p->id},
-          {"command", printable(p->command)},
-          {"uid", p->who.uid},
-          {"sudo_user", p->who.sudo_user.empty() ? Json(nullptr) : Json(printable(p->who.sudo_user))},
-          {"ssh_client", p->who.ssh_client.empty() ? Json(nullptr) : Json(printable(p->who.ssh_client))},
-          {"started", iso8601_ms(p->started_ms)},
-          {"deadline", iso8601_ms(p->deadline_ms)},
-          {"left_ms", std::max<std::int64_t>(0, p->deadline_ms - now_ms)},
-          {"holder_pid", p->holder_pid > 0 ? Json(p->holder_pid) : Json(nullptr)},
-          {"holder_unit", p->holder_unit.empty() ? Json(nullptr) : Json(p->holder_unit)},
-          {"rollback_failed", !p->rollback_left.empty()},
-          {"left", p->rollback_left}};
-}
-
-std::string pending_text(const change::Pending& p, std::int64_t now_ms) {
-  std::string by = fmt::format("uid {}", p.who.uid);
-  if (!p.who.sudo_user.empty()) by += fmt::format(" (sudo from {})", printable(p.who.sudo_user));
-  if (!p.who.ssh_client.empty()) by += fmt::format(", ssh from {}", printable(p.who.ssh_client));
-  std::string t = fmt::format("pending: {}\n  by {}, started {}\n", printable(p.command), by, iso8601_ms(p.started_ms));
-  if (!p.rollback_left.empty()) {
-    t += "  ROLLBACK INCOMPLETE; still to put back:\n";
-    for (const auto& l : p.rollback_left) t += fmt::format("    {}\n", l);
-    t += "  run 'bdctl rollback' to retry\n";
-    return t;
-  }
-  t += fmt::format("  rolls back at {} unless you run 'bdctl confirm' ({} left)\n", change::clock_text(p.deadline_ms),
-                   change::left_text(p.deadline_ms - now_ms));
-  return t;
 }
 
 namespace {

@@ -35,10 +35,6 @@ struct Change {
 // verb's document gains "pending" (null when the change is final) and "verify".
 Outcome guarded(const SafetyFlags& f, const Change& c);
 
-// The pending change as every tool shows it; null for none.
-nlohmann::ordered_json pending_json(const std::optional<change::Pending>& p, std::int64_t now_ms);
-std::string pending_text(const change::Pending& p, std::int64_t now_ms);
-
 // The process that waits for a change's deadline: a transient systemd unit
 // (bdctl-rollback-ID.service, outside every login session) where systemd
 // runs, else a process of bdctl's own in its own session. Neither SIGHUP,
