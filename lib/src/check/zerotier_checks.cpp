@@ -51,11 +51,78 @@ ordered_json network_json(const zt::Network& n) {
           {"routes", routes}};
 }
 
+// One network's entry, its state and its part of the summary.
+struct NetworkVerdict {
+  ordered_json json;
+  State state = State::ok;
+  std::string part;
+};
+
+// The network's assigned addresses that are not on its interface.
+ordered_json addresses_missing(const zt::Network& n, const std::optional<Link>& link,
+                               const std::vector<Address>& addrs) {
+  ordered_json missing = ordered_json::array();
+  for (const auto& a : n.assigned_addresses) {
+    auto p = try_parse_prefix(a);
+    bool on_if = link && p && std::any_of(addrs.begin(), addrs.end(), [&](const Address& x) {
+                   return x.ifindex == link->index && x.prefix.addr == p->addr;
+                 });
+    if (!on_if) missing.push_back(a);
+  }
+  return missing;
+}
+
+std::string network_part(const zt::Network& n, const std::vector<std::string>& problems) {
+  std::string label = n.name.empty() ? n.id : fmt::format("{} ({})", n.id, n.name);
+  if (problems.empty()) {
+    std::string a;
+    for (const auto& x : n.assigned_addresses) a += (a.empty() ? "" : ",") + x;
+    return fmt::format("{} OK on {} {}", label, n.port_device_name, a);
+  }
+  std::string p;
+  for (const auto& x : problems) p += (p.empty() ? "" : "; ") + x;
+  return fmt::format("{}: {}", label, p);
+}
+
+NetworkVerdict judge_network(const zt::Network& n, Rtnl& rt, const std::vector<Address>& addrs) {
+  NetworkVerdict v;
+  v.json = network_json(n);
+  State& ns = v.state;
+  std::vector<std::string> problems;
+  if (n.status != "OK") {
+    ns = State::critical;
+    problems.push_back(fmt::format("{}: {}", n.status, zt::explain_network_status(n.status)));
+  }
+  auto link = n.port_device_name.empty() ? std::nullopt : rt.link(n.port_device_name);
+  v.json["interface_present"] = link.has_value();
+  v.json["interface_up"] = link && link->admin_up;
+  if (!link) {
+    ns = State::critical;
+    problems.push_back(
+        fmt::format("interface {} does not exist", n.port_device_name.empty() ? "?" : n.port_device_name));
+  } else if (!link->admin_up) {
+    ns = State::critical;
+    problems.push_back(fmt::format("interface {} is down", n.port_device_name));
+  }
+  if (n.status == "OK" && n.assigned_addresses.empty()) {
+    ns = worse(ns, State::critical);
+    problems.push_back("no address assigned (assign one in ZeroTier Central)");
+  }
+  ordered_json missing = addresses_missing(n, link, addrs);
+  v.json["addresses_missing"] = missing;
+  if (link && !missing.empty()) {
+    ns = worse(ns, State::critical);
+    problems.push_back(fmt::format("{} not on {}", missing.dump(), n.port_device_name));
+  }
+  v.json["state"] = state_name(ns);
+  v.part = network_part(n, problems);
+  return v;
+}
+
 void network_check(const Settings& s, Sink& sink, const std::vector<zt::Network>& nets, Rtnl& rt) {
   Timer t;
   ordered_json list = ordered_json::array();
   State st = State::ok;
-  std::vector<std::string> parts;
   if (nets.empty()) {
     std::string what = s.site.network ? fmt::format("network {} is not joined", s.site.network->value)
                                       : std::string("no ZeroTier network is joined");
@@ -65,59 +132,65 @@ void network_check(const Settings& s, Sink& sink, const std::vector<zt::Network>
     return;
   }
   auto addrs = rt.addresses(0);
+  std::string summary;
   for (const auto& n : nets) {
-    auto j = network_json(n);
-    State ns = State::ok;
-    std::vector<std::string> problems;
-    if (n.status != "OK") {
-      ns = State::critical;
-      problems.push_back(fmt::format("{}: {}", n.status, zt::explain_network_status(n.status)));
-    }
-    auto link = n.port_device_name.empty() ? std::nullopt : rt.link(n.port_device_name);
-    j["interface_present"] = link.has_value();
-    j["interface_up"] = link && link->admin_up;
-    if (!link) {
-      ns = State::critical;
-      problems.push_back(
-          fmt::format("interface {} does not exist", n.port_device_name.empty() ? "?" : n.port_device_name));
-    } else if (!link->admin_up) {
-      ns = State::critical;
-      problems.push_back(fmt::format("interface {} is down", n.port_device_name));
-    }
-    ordered_json missing = ordered_json::array();
-    if (n.status == "OK" && n.assigned_addresses.empty()) {
-      ns = worse(ns, State::critical);
-      problems.push_back("no address assigned (assign one in ZeroTier Central)");
-    }
+    auto v = judge_network(n, rt, addrs);
+    list.push_back(v.json);
+    st = worse(st, v.state);
+    summary += (summary.empty() ? "" : " | ") + v.part;
+  }
+  sink.add(make("zerotier.network", st, summary, t, {{"networks", list}}));
+}
+
+// This node's addresses on its networks, the first of the LAN's family (an
+// IPv4 route goes via IPv4), and whether any network is configured yet.
+struct NodeAddresses {
+  std::vector<std::string> mine;
+  std::string node;
+  bool configured = false;
+};
+
+NodeAddresses node_addresses(const std::vector<zt::Network>& nets, const Prefix& lan) {
+  NodeAddresses na;
+  for (const auto& n : nets) {
+    na.configured = na.configured || n.status == "OK";
     for (const auto& a : n.assigned_addresses) {
-      auto p = try_parse_prefix(a);
-      bool on_if = link && p && std::any_of(addrs.begin(), addrs.end(), [&](const Address& x) {
-                     return x.ifindex == link->index && x.prefix.addr == p->addr;
-                   });
-      if (!on_if) missing.push_back(a);
-    }
-    j["addresses_missing"] = missing;
-    if (link && !missing.empty()) {
-      ns = worse(ns, State::critical);
-      problems.push_back(fmt::format("{} not on {}", missing.dump(), n.port_device_name));
-    }
-    j["state"] = state_name(ns);
-    list.push_back(j);
-    st = worse(st, ns);
-    std::string label = n.name.empty() ? n.id : fmt::format("{} ({})", n.id, n.name);
-    if (problems.empty()) {
-      std::string a;
-      for (const auto& x : n.assigned_addresses) a += (a.empty() ? "" : ",") + x;
-      parts.push_back(fmt::format("{} OK on {} {}", label, n.port_device_name, a));
-    } else {
-      std::string p;
-      for (const auto& x : problems) p += (p.empty() ? "" : "; ") + x;
-      parts.push_back(fmt::format("{}: {}", label, p));
+      na.mine.push_back(ip_of(a));
+      auto addr = try_parse_address(ip_of(a));
+      if (na.node.empty() && addr && addr->family == lan.addr.family) na.node = ip_of(a);
     }
   }
-  std::string summary;
-  for (const auto& p : parts) summary += (summary.empty() ? "" : " | ") + p;
-  sink.add(make("zerotier.network", st, summary, t, {{"networks", list}}));
+  return na;
+}
+
+std::string add_route_hint(const Prefix& lan, const Prefix& wide, const std::string& node) {
+  if (node.empty())
+    return fmt::format(
+        "this node has no {} address on the network: assign one in ZeroTier Central, then "
+        "add the managed route {} via it",
+        lan.addr.family == AF_INET6 ? "IPv6" : "IPv4", wide.to_string());
+  return fmt::format("add in ZeroTier Central (Advanced, Managed Routes): destination {} via {}", wide.to_string(),
+                     node);
+}
+
+// A managed route (target p, network net, via) that covers the LAN, judged.
+std::pair<State, std::string> judge_route(const std::string& target, const Prefix& p, const Prefix& net,
+                                          const std::string& via, const std::vector<std::string>& mine,
+                                          const Prefix& lan, const Prefix& wide, const std::string& add_hint) {
+  bool to_me = std::find(mine.begin(), mine.end(), via) != mine.end();
+  if (p.has_host_bits())
+    return {State::critical, fmt::format("managed route {} has host bits set: the controller accepts it, Linux "
+                                         "rejects it and zerotier-one installs nothing; use {} via {}",
+                                         target, net.to_string(), via)};
+  if (!to_me)
+    return {State::critical,
+            fmt::format("managed route {} points at {}, not this node ({}); {}", target, via,
+                        mine.empty() ? "no address" : fmt::format("{}", fmt::join(mine, ", ")), add_hint)};
+  if (net.len == lan.len)
+    return {State::warning, fmt::format("managed route {} via {} is not wider than the LAN: devices on the LAN that "
+                                        "run ZeroTier lose local access; use {}",
+                                        target, via, wide.to_string())};
+  return {State::ok, fmt::format("managed route {} via {} (this node) covers {}", target, via, lan.to_string())};
 }
 
 void route_check(const Settings& s, Sink& sink, const std::vector<zt::Network>& nets) {
@@ -131,17 +204,7 @@ void route_check(const Settings& s, Sink& sink, const std::vector<zt::Network>& 
   const Prefix* lan = &subnet->value;
   Prefix wide = lan->widened(1);
   ordered_json d{{"lan_subnet", lan->to_string()}, {"lan_subnet_source", subnet->source}};
-  std::vector<std::string> mine;
-  std::string node;  // this node's address of the LAN's family: an IPv4 route goes via IPv4
-  bool configured = false;
-  for (const auto& n : nets) {
-    configured = configured || n.status == "OK";
-    for (const auto& a : n.assigned_addresses) {
-      mine.push_back(ip_of(a));
-      auto addr = try_parse_address(ip_of(a));
-      if (node.empty() && addr && addr->family == lan->addr.family) node = ip_of(a);
-    }
-  }
+  auto [mine, node, configured] = node_addresses(nets, *lan);
   d["node_addresses"] = mine;
   // Not joined, or no configuration yet: the managed routes are not known,
   // so neither is whether one is missing.
@@ -152,18 +215,13 @@ void route_check(const Settings& s, Sink& sink, const std::vector<zt::Network>& 
                   t, std::move(d)));
     return;
   }
-  std::string add_hint = node.empty()
-                             ? fmt::format(
-                                   "this node has no {} address on the network: assign one in ZeroTier Central, then "
-                                   "add the managed route {} via it",
-                                   lan->addr.family == AF_INET6 ? "IPv6" : "IPv4", wide.to_string())
-                             : fmt::format("add in ZeroTier Central (Advanced, Managed Routes): destination {} via {}",
-                                           wide.to_string(), node);
+  std::string add_hint = add_route_hint(*lan, wide, node);
   d["suggested_route"] =
       node.empty() ? ordered_json(nullptr) : ordered_json{{"target", wide.to_string()}, {"via", node}};
   State best = State::critical;
   bool found = false;  // a route covering the LAN, whatever its state
   std::string summary = fmt::format("no managed route to {} via this node; {}", lan->to_string(), add_hint);
+  auto rank = [](State x) { return x == State::ok ? 0 : x == State::warning ? 1 : 2; };
   for (const auto& n : nets) {
     for (const auto& r : n.routes) {
       if (!r.via) continue;
@@ -171,31 +229,8 @@ void route_check(const Settings& s, Sink& sink, const std::vector<zt::Network>& 
       if (!p || p->addr.family != lan->addr.family) continue;
       Prefix net = p->network();
       if (!(net.len <= lan->len && net.contains(lan->addr))) continue;  // does not cover the LAN
-      bool to_me = std::find(mine.begin(), mine.end(), *r.via) != mine.end();
       d["route"] = {{"network", n.id}, {"target", r.target}, {"via", *r.via}};
-      State st;
-      std::string sum;
-      if (p->has_host_bits()) {
-        st = State::critical;
-        sum = fmt::format(
-            "managed route {} has host bits set: the controller accepts it, Linux rejects it and "
-            "zerotier-one installs nothing; use {} via {}",
-            r.target, net.to_string(), *r.via);
-      } else if (!to_me) {
-        st = State::critical;
-        sum = fmt::format("managed route {} points at {}, not this node ({}); {}", r.target, *r.via,
-                          mine.empty() ? "no address" : fmt::format("{}", fmt::join(mine, ", ")), add_hint);
-      } else if (net.len == lan->len) {
-        st = State::warning;
-        sum = fmt::format(
-            "managed route {} via {} is not wider than the LAN: devices on the LAN that run ZeroTier "
-            "lose local access; use {}",
-            r.target, *r.via, wide.to_string());
-      } else {
-        st = State::ok;
-        sum = fmt::format("managed route {} via {} (this node) covers {}", r.target, *r.via, lan->to_string());
-      }
-      auto rank = [](State x) { return x == State::ok ? 0 : x == State::warning ? 1 : 2; };
+      auto [st, sum] = judge_route(r.target, *p, net, *r.via, mine, *lan, wide, add_hint);
       if (!found || rank(st) < rank(best)) {
         found = true;
         best = st;
@@ -271,6 +306,48 @@ void uplink_zerotier_check(Sink& sink, const std::vector<zt::Peer>& peers, Rtnl&
                                      : fmt::format("no root or moon answers over {}", uplink);
   sink.add(make("uplink.zerotier", st, sum, t, {{"uplink_interface", uplink}, {"paths", paths}}));
 }
+
+const char* failure_name(zt::Failure f) {
+  switch (f) {
+    case zt::Failure::not_running: return "not_running";
+    case zt::Failure::timeout: return "timeout";
+    case zt::Failure::token_unreadable: return "token_unreadable";
+    case zt::Failure::token_rejected: return "token_rejected";
+    case zt::Failure::local: return "local";
+    default: return "protocol";
+  }
+}
+
+// zerotier.service once the service answered.
+void service_check(Sink& sink, const zt::Status& status, const zt::Client& c, const Timer& t) {
+  State st = status.state() == "ONLINE" ? State::ok : status.state() == "TUNNELED" ? State::warning : State::critical;
+  std::string why = st == State::ok        ? ""
+                    : st == State::warning ? ": UDP is blocked, traffic is relayed over TCP (slow)"
+                                           : ": no root or moon answered (check the uplink and UDP 9993 outbound)";
+  sink.add(make("zerotier.service", st,
+                fmt::format("{}{}; node {}, version {}, port {}", status.state(), why, status.address, status.version,
+                            c.location().port),
+                t,
+                {{"address", status.address},
+                 {"state", status.state()},
+                 {"online", status.online},
+                 {"tcp_fallback", status.tcp_fallback_active},
+                 {"version", status.version},
+                 {"port", c.location().port},
+                 {"home", c.location().home}}));
+}
+
+// The networks to check: the site's answer, else the one named, else all joined.
+std::vector<zt::Network> site_networks(const Settings& s, zt::Client& c) {
+  if (s.zt_networks) return *s.zt_networks;  // the answer the site was resolved from: one question, one truth
+  std::vector<zt::Network> nets;
+  if (s.site.network) {
+    if (auto n = c.network(s.site.network->value)) nets.push_back(*n);
+  } else {
+    nets = c.networks();
+  }
+  return nets;
+}
 }  // namespace
 
 void zerotier_group(const Settings& s, Sink& sink) {
@@ -288,48 +365,16 @@ void zerotier_group(const Settings& s, Sink& sink) {
     status = c->status();
   } catch (const zt::ApiError& e) {
     State st = failure_state(e.failure());
-    ordered_json d{{"failure", [&] {
-                      switch (e.failure()) {
-                        case zt::Failure::not_running: return "not_running";
-                        case zt::Failure::timeout: return "timeout";
-                        case zt::Failure::token_unreadable: return "token_unreadable";
-                        case zt::Failure::token_rejected: return "token_rejected";
-                        case zt::Failure::local: return "local";
-                        default: return "protocol";
-                      }
-                    }()}};
+    ordered_json d{{"failure", failure_name(e.failure())}};
     sink.add(make("zerotier.service", st, e.what(), t, d));
     fail_rest(State::unknown, "ZeroTier service not reachable (see zerotier.service)");
     return;
   }
-  {
-    State st = status.state() == "ONLINE" ? State::ok : status.state() == "TUNNELED" ? State::warning : State::critical;
-    std::string why = st == State::ok        ? ""
-                      : st == State::warning ? ": UDP is blocked, traffic is relayed over TCP (slow)"
-                                             : ": no root or moon answered (check the uplink and UDP 9993 outbound)";
-    sink.add(make("zerotier.service", st,
-                  fmt::format("{}{}; node {}, version {}, port {}", status.state(), why, status.address, status.version,
-                              c->location().port),
-                  t,
-                  {{"address", status.address},
-                   {"state", status.state()},
-                   {"online", status.online},
-                   {"tcp_fallback", status.tcp_fallback_active},
-                   {"version", status.version},
-                   {"port", c->location().port},
-                   {"home", c->location().home}}));
-  }
+  service_check(sink, status, *c, t);
   Rtnl rt;
   std::vector<zt::Network> nets;
   try {
-    Timer tn;
-    if (s.zt_networks) {
-      nets = *s.zt_networks;  // the answer the site was resolved from: one question, one truth
-    } else if (s.site.network) {
-      if (auto n = c->network(s.site.network->value)) nets.push_back(*n);
-    } else {
-      nets = c->networks();
-    }
+    nets = site_networks(s, *c);
     network_check(s, sink, nets, rt);
     route_check(s, sink, nets);
   } catch (const zt::ApiError& e) {
