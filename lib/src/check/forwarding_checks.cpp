@@ -85,88 +85,105 @@ std::optional<route::Options> applied_or_none() {
   }
 }
 
-void sysctl_check(Sink& sink, const Interfaces& ifs) {
-  Timer t;
-  Sysctl sc;
-  auto fam = families(ifs, applied_or_none());
+// What forwarding.sysctl read: the values, and the names of what is wrong.
+struct SysctlReading {
   ordered_json values = ordered_json::object();
   std::vector<std::string> off, strict, absent, unread;
-  auto show = [](const std::optional<std::string>& v) { return v ? ordered_json(*v) : ordered_json(nullptr); };
-  std::vector<std::string> names = ifs.zt;
-  if (!ifs.lan.empty()) names.push_back(ifs.lan);
-  // A value that could not be read is not a value that is right: an interface
-  // without its conf directory does not exist (--lan nosuch0).
-  for (const auto& ifn : names)
-    if (!is_wildcard_ifname(ifn) && !sc.get("net/ipv4/conf/" + ifn + "/rp_filter")) absent.push_back(ifn);
-  if (fam.v4) {
-    auto g = sc.get("net.ipv4.ip_forward");
-    values["net.ipv4.ip_forward"] = show(g);
-    if (!g) unread.push_back("net.ipv4.ip_forward");
-    if (g && !on(g)) off.push_back("net.ipv4.ip_forward");
-    auto all_rp = sc.get("net.ipv4.conf.all.rp_filter");
-    for (const auto& ifn : names) {
-      // IPv4 forwards what arrives on an interface whose own forwarding is on.
-      auto v = sc.get("net/ipv4/conf/" + ifn + "/forwarding");
-      values[sysctl_dotted("net/ipv4/conf/" + ifn + "/forwarding")] = show(v);
-      if (v && !on(v)) off.push_back(sysctl_dotted("net/ipv4/conf/" + ifn + "/forwarding"));
-      auto rp = sc.get("net/ipv4/conf/" + ifn + "/rp_filter");
-      // The kernel applies the larger of "all" and the interface's own value.
-      int eff = std::max(number(all_rp), number(rp));
-      values["rp_filter." + ifn] = eff;
-      if (eff == 1) strict.push_back(ifn);
-    }
-  }
   std::string force_hint;
-  if (fam.v6) {
-    // IPv6 forwards when conf.all.forwarding is on, or (Linux 6.17+) when the
-    // interface a packet arrives on has force_forwarding. The per-interface
-    // "forwarding" only picks host or router behaviour (router advertisements
-    // accepted, the router flag in neighbour advertisements): shown, no fault.
-    // IPv6 has no rp_filter sysctl; its reverse-path filter is a netfilter rule.
-    auto g = sc.get("net.ipv6.conf.all.forwarding");
-    values["net.ipv6.conf.all.forwarding"] = show(g);
-    if (!g) unread.push_back("net.ipv6.conf.all.forwarding");
-    bool forced_everywhere = !names.empty();
-    for (const auto& ifn : names) {
-      values[sysctl_dotted("net/ipv6/conf/" + ifn + "/forwarding")] =
-          show(sc.get("net/ipv6/conf/" + ifn + "/forwarding"));
-      auto force = sc.get("net/ipv6/conf/" + ifn + "/force_forwarding");
-      if (force) values[sysctl_dotted("net/ipv6/conf/" + ifn + "/force_forwarding")] = *force;
-      forced_everywhere = forced_everywhere && on(force);
-    }
-    if (!on(g) && !forced_everywhere) {
-      off.push_back("net.ipv6.conf.all.forwarding");
-      if (sc.get("net.ipv6.conf.all.force_forwarding")) force_hint = " or force_forwarding on both interfaces";
-    }
+};
+
+ordered_json shown(const std::optional<std::string>& v) { return v ? ordered_json(*v) : ordered_json(nullptr); }
+
+void read_ipv4(const Sysctl& sc, const std::vector<std::string>& names, SysctlReading& r) {
+  auto g = sc.get("net.ipv4.ip_forward");
+  r.values["net.ipv4.ip_forward"] = shown(g);
+  if (!g) r.unread.push_back("net.ipv4.ip_forward");
+  if (g && !on(g)) r.off.push_back("net.ipv4.ip_forward");
+  auto all_rp = sc.get("net.ipv4.conf.all.rp_filter");
+  for (const auto& ifn : names) {
+    // IPv4 forwards what arrives on an interface whose own forwarding is on.
+    auto v = sc.get("net/ipv4/conf/" + ifn + "/forwarding");
+    r.values[sysctl_dotted("net/ipv4/conf/" + ifn + "/forwarding")] = shown(v);
+    if (v && !on(v)) r.off.push_back(sysctl_dotted("net/ipv4/conf/" + ifn + "/forwarding"));
+    auto rp = sc.get("net/ipv4/conf/" + ifn + "/rp_filter");
+    // The kernel applies the larger of "all" and the interface's own value.
+    int eff = std::max(number(all_rp), number(rp));
+    r.values["rp_filter." + ifn] = eff;
+    if (eff == 1) r.strict.push_back(ifn);
   }
-  std::vector<std::string> fams;
-  if (fam.v4) fams.emplace_back("ipv4");
-  if (fam.v6) fams.emplace_back("ipv6");
+}
+
+void read_ipv6(const Sysctl& sc, const std::vector<std::string>& names, SysctlReading& r) {
+  // IPv6 forwards when conf.all.forwarding is on, or (Linux 6.17+) when the
+  // interface a packet arrives on has force_forwarding. The per-interface
+  // "forwarding" only picks host or router behaviour (router advertisements
+  // accepted, the router flag in neighbour advertisements): shown, no fault.
+  // IPv6 has no rp_filter sysctl; its reverse-path filter is a netfilter rule.
+  auto g = sc.get("net.ipv6.conf.all.forwarding");
+  r.values["net.ipv6.conf.all.forwarding"] = shown(g);
+  if (!g) r.unread.push_back("net.ipv6.conf.all.forwarding");
+  bool forced_everywhere = !names.empty();
+  for (const auto& ifn : names) {
+    r.values[sysctl_dotted("net/ipv6/conf/" + ifn + "/forwarding")] =
+        shown(sc.get("net/ipv6/conf/" + ifn + "/forwarding"));
+    auto force = sc.get("net/ipv6/conf/" + ifn + "/force_forwarding");
+    if (force) r.values[sysctl_dotted("net/ipv6/conf/" + ifn + "/force_forwarding")] = *force;
+    forced_everywhere = forced_everywhere && on(force);
+  }
+  if (!on(g) && !forced_everywhere) {
+    r.off.push_back("net.ipv6.conf.all.forwarding");
+    if (sc.get("net.ipv6.conf.all.force_forwarding")) r.force_hint = " or force_forwarding on both interfaces";
+  }
+}
+
+// The worst finding names the state and the summary.
+std::pair<State, std::string> sysctl_verdict(const Families& fam, const std::vector<std::string>& names,
+                                             const SysctlReading& r) {
   std::string fam_text = fam.v4 && fam.v6 ? "IPv4 and IPv6" : fam.v6 ? "IPv6" : fam.v4 ? "IPv4" : "no";
   State st = State::ok;
   std::string sum =
       fmt::format("{} forwarding on for {}", fam_text,
                   names.empty() ? std::string("(no interfaces found)") : fmt::format("{}", fmt::join(names, ", ")));
   if (!fam.v6) sum += fmt::format(" (IPv6 not checked: {})", fam.v6_reason);
-  ordered_json d{{"values", values}, {"interfaces", names}, {"families", fams}, {"ipv6_reason", fam.v6_reason}};
-  if (!strict.empty()) {
+  if (!r.strict.empty()) {
     st = State::warning;
-    sum = fmt::format("strict rp_filter on {}: set 2 (loose), strict drops routed replies", fmt::join(strict, ", "));
+    sum = fmt::format("strict rp_filter on {}: set 2 (loose), strict drops routed replies", fmt::join(r.strict, ", "));
   }
-  if (!unread.empty()) {
+  if (!r.unread.empty()) {
     st = worse(st, State::unknown);
-    sum = fmt::format("could not read {}", fmt::join(unread, ", "));
+    sum = fmt::format("could not read {}", fmt::join(r.unread, ", "));
   }
-  if (!off.empty()) {
+  if (!r.off.empty()) {
     st = State::critical;
-    sum = fmt::format("forwarding off: {}{} (bdctl-route up turns it on)", fmt::join(off, ", "), force_hint);
+    sum = fmt::format("forwarding off: {}{} (bdctl-route up turns it on)", fmt::join(r.off, ", "), r.force_hint);
   }
-  if (!absent.empty()) {
+  if (!r.absent.empty()) {
     st = State::critical;
-    sum = fmt::format("no interface named {}: nothing is forwarded through it", fmt::join(absent, ", "));
+    sum = fmt::format("no interface named {}: nothing is forwarded through it", fmt::join(r.absent, ", "));
   }
-  d["absent"] = absent;
   if (names.empty() && st == State::ok) st = State::warning;
+  return {st, sum};
+}
+
+void sysctl_check(Sink& sink, const Interfaces& ifs) {
+  Timer t;
+  Sysctl sc;
+  auto fam = families(ifs, applied_or_none());
+  SysctlReading r;
+  std::vector<std::string> names = ifs.zt;
+  if (!ifs.lan.empty()) names.push_back(ifs.lan);
+  // A value that could not be read is not a value that is right: an interface
+  // without its conf directory does not exist (--lan nosuch0).
+  for (const auto& ifn : names)
+    if (!is_wildcard_ifname(ifn) && !sc.get("net/ipv4/conf/" + ifn + "/rp_filter")) r.absent.push_back(ifn);
+  if (fam.v4) read_ipv4(sc, names, r);
+  if (fam.v6) read_ipv6(sc, names, r);
+  std::vector<std::string> fams;
+  if (fam.v4) fams.emplace_back("ipv4");
+  if (fam.v6) fams.emplace_back("ipv6");
+  auto [st, sum] = sysctl_verdict(fam, names, r);
+  ordered_json d{{"values", r.values}, {"interfaces", names}, {"families", fams}, {"ipv6_reason", fam.v6_reason}};
+  d["absent"] = r.absent;
   sink.add(make("forwarding.sysctl", st, sum, t, std::move(d)));
 }
 
