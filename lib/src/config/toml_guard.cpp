@@ -69,73 +69,92 @@ std::optional<std::string> bad_header(std::string_view t, std::size_t i) {
   return std::nullopt;                                              // unterminated after a key: toml++ reports it
 }
 
+enum class In { code, comment, basic, literal, ml_basic, ml_literal };
+
+// Outside strings and comments: why toml++ cannot be given t[i], if so. May
+// enter a string or comment (in), consuming skip further bytes.
+std::optional<std::string> refuse_in_code(std::string_view t, std::size_t i, bool line_start, In& in,
+                                          std::size_t& skip) {
+  const char c = t[i];
+  if (c == '#') {
+    in = In::comment;
+  } else if ((c == 'T' || c == 't') && i >= 10 && is_date(t.substr(i - 10, 10)) &&
+             (i + 1 >= t.size() || t[i + 1] < '0' || t[i + 1] > '9')) {
+    // toml++ 3.3.0 asserts that a digit follows a date's T (found by fuzz_config).
+    return "a date-time needs the time right after its T (1979-05-27T07:32:00Z)";
+  } else if (c == '[' && line_start) {
+    return bad_header(t, i);
+  } else if (c == '"' || c == '\'') {
+    bool multi = run(t, i, c) >= 3;
+    in = c == '"' ? (multi ? In::ml_basic : In::basic) : (multi ? In::ml_literal : In::literal);
+    if (multi) skip = 2;
+  } else if (static_cast<unsigned char>(c) >= 0x80) {
+    return "non-ASCII character outside a string or comment";
+  } else if ((static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
+    // TOML allows none there; toml++ 3.3.0 asserts on some inside a table
+    // header (`[[\x16t]]`, found by fuzz_config).
+    return fmt::format("control character U+{:04X} outside a string", unsigned(c));
+  }
+  return std::nullopt;
+}
+
+// Inside one of the four kinds of string: the same, and where it ends.
+std::optional<std::string> refuse_in_string(std::string_view t, std::size_t i, In& in, std::size_t& skip) {
+  const char c = t[i];
+  if (auto cp = code_point(t, i); unreachable_in_toml(cp))
+    return fmt::format(
+        "character U+{:04X} is not supported by this TOML parser (toml++ 3.3.0); "
+        "write it as \\u{:04X} in a \"basic\" string",
+        unsigned(cp), unsigned(cp));
+  const bool basic = in == In::basic || in == In::ml_basic;
+  const bool multi = in == In::ml_basic || in == In::ml_literal;
+  const char q = basic ? '"' : '\'';
+  if (basic && c == '\\' && i + 1 < t.size() && t[i + 1] != '\n' &&
+      static_cast<unsigned char>(t[i + 1]) < 0x80) {  // a non-ASCII one is checked next
+    skip = 1;
+  } else if (!multi && (c == q || c == '\n')) {
+    in = In::code;  // an unterminated string ends at the line's end (toml++ reports it)
+  } else if (multi && c == q && run(t, i, q) >= 3) {
+    skip = run(t, i, q) - 1;  // up to two quotes may sit just inside the delimiter: """a"""""
+    in = In::code;
+  }
+  return std::nullopt;
+}
+
+// Moves pos over t[i..i+skip].
+void advance(TextPos& pos, std::string_view t, std::size_t i, std::size_t skip) {
+  for (std::size_t k = 0; k <= skip; ++k) {
+    if (t[i + k] == '\n') {
+      ++pos.line;
+      pos.column = 1;
+    } else {
+      ++pos.column;
+    }
+  }
+}
+
 }  // namespace
 
 std::optional<Refusal> refuse_for_toml(std::string_view t) {
-  enum class In { code, comment, basic, literal, ml_basic, ml_literal } in = In::code;
+  In in = In::code;
   TextPos pos;
   bool line_start = true;  // only blanks so far on this line, outside strings
   for (std::size_t i = 0; i < t.size(); ++i) {
     const char c = t[i];
-    const TextPos here = pos;
     std::size_t skip = 0;  // further bytes this step consumes (escapes, delimiters)
-    switch (in) {
-      case In::code:
-        if (c == '#') {
-          in = In::comment;
-        } else if ((c == 'T' || c == 't') && i >= 10 && is_date(t.substr(i - 10, 10)) &&
-                   (i + 1 >= t.size() || t[i + 1] < '0' || t[i + 1] > '9')) {
-          // toml++ 3.3.0 asserts that a digit follows a date's T (found by fuzz_config).
-          return Refusal{here, "a date-time needs the time right after its T (1979-05-27T07:32:00Z)"};
-        } else if (c == '[' && line_start) {
-          if (auto why = bad_header(t, i)) return Refusal{here, *why};
-        } else if (c == '"' || c == '\'') {
-          bool multi = run(t, i, c) >= 3;
-          in = c == '"' ? (multi ? In::ml_basic : In::basic) : (multi ? In::ml_literal : In::literal);
-          if (multi) skip = 2;
-        } else if (static_cast<unsigned char>(c) >= 0x80) {
-          return Refusal{here, "non-ASCII character outside a string or comment"};
-        } else if ((static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
-          // TOML allows none there; toml++ 3.3.0 asserts on some inside a table
-          // header (`[[\x16t]]`, found by fuzz_config).
-          return Refusal{here, fmt::format("control character U+{:04X} outside a string", unsigned(c))};
-        }
-        break;
-      case In::comment:
-        if (c == '\n') in = In::code;
-        break;
-      default: {  // the four kinds of string
-        if (auto cp = code_point(t, i); unreachable_in_toml(cp))
-          return Refusal{here, fmt::format("character U+{:04X} is not supported by this TOML parser (toml++ 3.3.0); "
-                                           "write it as \\u{:04X} in a \"basic\" string",
-                                           unsigned(cp), unsigned(cp))};
-        const bool basic = in == In::basic || in == In::ml_basic;
-        const bool multi = in == In::ml_basic || in == In::ml_literal;
-        const char q = basic ? '"' : '\'';
-        if (basic && c == '\\' && i + 1 < t.size() && t[i + 1] != '\n' &&
-            static_cast<unsigned char>(t[i + 1]) < 0x80) {  // a non-ASCII one is checked next
-          skip = 1;
-        } else if (!multi && (c == q || c == '\n')) {
-          in = In::code;  // an unterminated string ends at the line's end (toml++ reports it)
-        } else if (multi && c == q && run(t, i, q) >= 3) {
-          skip = run(t, i, q) - 1;  // up to two quotes may sit just inside the delimiter: """a"""""
-          in = In::code;
-        }
-        break;
-      }
-    }
+    std::optional<std::string> why;
+    if (in == In::code)
+      why = refuse_in_code(t, i, line_start, in, skip);
+    else if (in == In::comment && c == '\n')
+      in = In::code;
+    else if (in != In::comment)
+      why = refuse_in_string(t, i, in, skip);
+    if (why) return Refusal{pos, *why};
     if (c == '\n')
       line_start = true;
     else if (c != ' ' && c != '\t' && c != '\r')
       line_start = false;
-    for (std::size_t k = 0; k <= skip; ++k) {
-      if (t[i + k] == '\n') {
-        ++pos.line;
-        pos.column = 1;
-      } else {
-        ++pos.column;
-      }
-    }
+    advance(pos, t, i, skip);
     i += skip;
   }
   return std::nullopt;
