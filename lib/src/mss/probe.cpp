@@ -66,68 +66,90 @@ unsigned outgoing_link_mtu(const Target& t) {
   return std::min(link->mtu, kMaxMtu);  // lo has 65536; a packet has at most 65535
 }
 
+// The search for the largest size that gets a reply. Invariant: sizes <= ok
+// got a reply; sizes >= bad are known to fail.
+struct Search {
+  unsigned ok = 0, bad = 0;
+  unsigned next = 0;
+  unsigned floor_mtu = 0;
+  bool floor_tried = false;
+  unsigned hinted = 0;   // the MTU a hop named in its last too-big answer
+  unsigned retried = 0;  // the size already sent twice
+};
+
+// Takes one answer (not unreachable) into s and r; false: send the same size again.
+bool take_answer(Search& s, const IcmpSocket::Outcome& res, ProbeResult& r) {
+  switch (res.answer) {
+    case IcmpSocket::Answer::reply: s.ok = std::max(s.ok, s.next); break;
+    case IcmpSocket::Answer::too_big:
+      ++r.icmp_too_big;
+      s.bad = std::min(s.bad, s.next);
+      // Honour the MTU the hop named: nothing above it gets through there.
+      if (res.mtu > s.ok && res.mtu < s.bad) s.bad = res.mtu + 1;
+      break;
+    case IcmpSocket::Answer::timeout:
+      ++r.timeouts;
+      // One loss must not undo what a router said, nor make a host look
+      // unreachable (the first packets may wait for neighbour discovery):
+      // those two sizes get a second try.
+      if ((s.next == s.hinted || s.next == s.floor_mtu) && s.retried != s.next) {
+        s.retried = s.next;
+        return false;
+      }
+      s.bad = std::min(s.bad, s.next);
+      break;
+    case IcmpSocket::Answer::unreachable: break;
+  }
+  return true;
+}
+
+// Picks the size to send next; false when the search is over.
+bool choose_next(Search& s, const IcmpSocket::Outcome& res) {
+  if (s.ok + 1 >= s.bad) return false;
+  if (res.answer == IcmpSocket::Answer::too_big && res.mtu != 0 && res.mtu + 1 == s.bad) {
+    s.next = s.hinted = res.mtu;  // try exactly what the hop named
+  } else if (s.ok == 0) {
+    if (s.floor_tried) return false;            // not even the minimum size gets an answer
+    s.next = std::min(s.bad - 1, s.floor_mtu);  // does the host answer at all?
+  } else {
+    s.next = s.ok + (s.bad - s.ok) / 2;
+  }
+  return true;
+}
+
 void measure(const Target& t, const ProbeOptions& o, ProbeResult& r) {
   const auto start = Clock::now();
   const auto deadline = start + o.timeout;
-  const unsigned floor_mtu = t.family == AF_INET6 ? kMinMtu6 : kMinMtu4;
   r.link_mtu = outgoing_link_mtu(t);
   IcmpSocket sock(t.family, reinterpret_cast<const sockaddr*>(&t.addr), t.len);
   r.method = sock.method();
 
-  // Invariant: sizes <= ok got a reply; sizes >= bad are known to fail.
-  unsigned ok = 0, bad = r.link_mtu + 1;
-  unsigned next = r.link_mtu;  // the common case: the whole path carries the link MTU
-  bool floor_tried = false;
-  unsigned hinted = 0;   // the MTU a hop named in its last too-big answer
-  unsigned retried = 0;  // the size already sent twice
-  while (ok + 1 < bad && r.probes < o.max_probes) {
+  Search s;
+  s.floor_mtu = t.family == AF_INET6 ? kMinMtu6 : kMinMtu4;
+  s.bad = r.link_mtu + 1;
+  s.next = r.link_mtu;  // the common case: the whole path carries the link MTU
+  while (s.ok + 1 < s.bad && r.probes < o.max_probes) {
     auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
     if (left.count() <= 0) break;
     if (o.progress)
       o.progress(fmt::format("probing {} ({}): {} bytes, probe {} of at most {}", r.address,
-                             r.family == AF_INET6 ? "IPv6" : "IPv4", next, r.probes + 1, o.max_probes));
-    auto res = sock.probe(next, std::min(o.wait, left));
+                             r.family == AF_INET6 ? "IPv6" : "IPv4", s.next, r.probes + 1, o.max_probes));
+    auto res = sock.probe(s.next, std::min(o.wait, left));
     ++r.probes;
-    if (next <= floor_mtu) floor_tried = true;
-    switch (res.answer) {
-      case IcmpSocket::Answer::reply: ok = std::max(ok, next); break;
-      case IcmpSocket::Answer::too_big:
-        ++r.icmp_too_big;
-        bad = std::min(bad, next);
-        // Honour the MTU the hop named: nothing above it gets through there.
-        if (res.mtu > ok && res.mtu < bad) bad = res.mtu + 1;
-        break;
-      case IcmpSocket::Answer::timeout:
-        ++r.timeouts;
-        // One loss must not undo what a router said, nor make a host look
-        // unreachable (the first packets may wait for neighbour discovery):
-        // those two sizes get a second try.
-        if ((next == hinted || next == floor_mtu) && retried != next) {
-          retried = next;
-          continue;
-        }
-        bad = std::min(bad, next);
-        break;
-      case IcmpSocket::Answer::unreachable:
-        r.error = fmt::format("{}: {}", t.text, std::strerror(res.err));
-        r.elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
-        return;
+    if (s.next <= s.floor_mtu) s.floor_tried = true;
+    if (res.answer == IcmpSocket::Answer::unreachable) {
+      r.error = fmt::format("{}: {}", t.text, std::strerror(res.err));
+      r.elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
+      return;
     }
-    if (ok + 1 >= bad) break;
-    if (res.answer == IcmpSocket::Answer::too_big && res.mtu != 0 && res.mtu + 1 == bad) {
-      next = hinted = res.mtu;  // try exactly what the hop named
-    } else if (ok == 0) {
-      if (floor_tried) break;               // not even the minimum size gets an answer
-      next = std::min(bad - 1, floor_mtu);  // does the host answer at all?
-    } else {
-      next = ok + (bad - ok) / 2;
-    }
+    if (!take_answer(s, res, r)) continue;
+    if (!choose_next(s, res)) break;
   }
   r.elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
-  r.path_mtu = ok;
-  r.converged = ok != 0 && ok + 1 >= bad;
-  if (ok != 0) r.mss = ok - (t.family == AF_INET6 ? kHeaders6 : kHeaders4);
-  if (ok == 0) r.error = fmt::format("{}: no echo reply within {} probes", t.text, r.probes);
+  r.path_mtu = s.ok;
+  r.converged = s.ok != 0 && s.ok + 1 >= s.bad;
+  if (s.ok != 0) r.mss = s.ok - (t.family == AF_INET6 ? kHeaders6 : kHeaders4);
+  if (s.ok == 0) r.error = fmt::format("{}: no echo reply within {} probes", t.text, r.probes);
 }
 
 }  // namespace
