@@ -21,17 +21,43 @@ bool pulsing_now(int pid) {
   auto comm = read_file(fmt::format("/proc/{}/comm", pid), 64);
   return comm && comm->rfind("bdctl-relay", 0) == 0;
 }
+
+// The result a recovery of i starts from.
+ActionResult recovery_of(const Intent& i) {
+  ActionResult res;
+  res.name = i.name;
+  res.board = i.board;
+  res.channel = i.channel;
+  res.action = "recover";
+  res.pulse_ms = i.pulse_ms;
+  return res;
+}
+
+// i's record is still there (its pulse did not finish since it was listed).
+bool still_recorded(const Intent& i) {
+  auto now = read_intents();
+  return std::any_of(now.begin(), now.end(),
+                     [&](const Intent& x) { return x.board == i.board && x.channel == i.channel; });
+}
+
+// The relay as the record names it: its rest state is the record's, even if
+// the config changed since.
+RelaySpec recorded_relay(const RelayConfig& config, const Intent& i) {
+  RelaySpec r;
+  auto cfg = config.relays.find(i.name);
+  if (cfg != config.relays.end() && cfg->second.board == i.board && cfg->second.channel == i.channel) r = cfg->second;
+  r.name = i.name;
+  r.board = i.board;
+  r.channel = i.channel;
+  r.rest_on = r.output_of(i.rest_raw);
+  return r;
+}
 }  // namespace
 
 std::vector<ActionResult> Controller::recover() {
   std::vector<ActionResult> out;
   for (const Intent& i : read_intents()) {
-    ActionResult res;
-    res.name = i.name;
-    res.board = i.board;
-    res.channel = i.channel;
-    res.action = "recover";
-    res.pulse_ms = i.pulse_ms;
+    ActionResult res = recovery_of(i);
     auto t0 = std::chrono::steady_clock::now();
     auto finish = [&](std::string result, std::string error = {}) {
       out.push_back(done(res, t0, std::move(result), std::move(error)));
@@ -51,19 +77,8 @@ std::vector<ActionResult> Controller::recover() {
       continue;  // a live run owns this pulse and will end it
     }
     if (pulsing_now(i.pid)) continue;  // its owner runs: the lock was taken from under it, not released
-    auto now = read_intents();
-    if (std::none_of(now.begin(), now.end(),
-                     [&](const Intent& x) { return x.board == i.board && x.channel == i.channel; }))
-      continue;  // finished between our listing and our lock
-    // Drive to the rest state the record names, even if the config changed since.
-    RelaySpec r;
-    auto cfg = config_.relays.find(i.name);
-    if (cfg != config_.relays.end() && cfg->second.board == i.board && cfg->second.channel == i.channel)
-      r = cfg->second;
-    r.name = i.name;
-    r.board = i.board;
-    r.channel = i.channel;
-    r.rest_on = r.output_of(i.rest_raw);
+    if (!still_recorded(i)) continue;  // finished between our listing and our lock
+    RelaySpec r = recorded_relay(config_, i);
     try {
       audit(res, "intent");
     } catch (const SystemError&) {
