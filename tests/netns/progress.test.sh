@@ -62,4 +62,23 @@ check "on a terminal, the MTU probe says what it sends" \
 ip netns exec "${T_PREFIX}pi" bdctl-mss probe 10.9.9.2 -4 --wait 300ms --timeout 1s --text >/dev/null 2>"$T_TMP/probe.err"
 check_not "piped: no probe lines on stderr" grep -q probing "$T_TMP/probe.err"
 
+# A change waiting for the ruleset lock another run holds says so, then
+# goes on once it is free.
+mkdir -m 700 -p "$BDCTL_LOCK_DIR"
+flock "$BDCTL_LOCK_DIR/ruleset.lock" sleep 1.5 &
+locker=$!
+for _ in $(seq 100); do [ -e "$BDCTL_LOCK_DIR/ruleset.lock" ] && break; sleep 0.02; done
+sleep 0.2
+on_tty "$T_TMP/lock.out" ip netns exec "${T_PREFIX}pi" "$BDCTL_BIN/bdctl-mss" clear --text
+wait $locker
+check "on a terminal, a change waiting for the ruleset lock names it" \
+  grep -q "waiting for $BDCTL_LOCK_DIR/ruleset.lock: another bdctl run holds it" "$T_TMP/lock.out"
+check "... clears that line and then does its work" grep -Eq $'\r\x1b\\[K(no|nothing|removed|.*mss)' "$T_TMP/lock.out"
+flock "$BDCTL_LOCK_DIR/ruleset.lock" sleep 0.5 &
+locker=$!
+sleep 0.2
+ip netns exec "${T_PREFIX}pi" bdctl-mss clear --text >/dev/null 2>"$T_TMP/lock.err"
+wait $locker
+check_not "piped: no waiting line" grep -q waiting "$T_TMP/lock.err"
+
 done_testing

@@ -9,11 +9,34 @@
 #include <cstdio>
 #include <cstring>
 #include <iostream>
+#include <utility>
 
 #include "bdctl/duration.hpp"
 #include "bdctl/error.hpp"
+#include "bdctl/lock.hpp"
 
 namespace bdctl::cli {
+
+namespace {
+// A wait for another bdctl run's lock (the ruleset, a pending change) is
+// said on a terminal, so a run that seems stuck says why; piped, silent.
+class TerminalLockWaiter final : public LockWaiter {
+ public:
+  void busy(const std::string& path) override {
+    shown_ = true;
+    status_line(fmt::format("waiting for {}: another bdctl run holds it", path));
+  }
+  void acquired() override { clear(); }
+  // Also before an error (timed out waiting): the error starts a clean line.
+  void clear() {
+    if (std::exchange(shown_, false)) status_line("");
+  }
+
+ private:
+  bool shown_ = false;
+};
+TerminalLockWaiter lock_waiter;
+}  // namespace
 
 Format OutputOptions::resolve() const {
   if (json) return Format::json;
@@ -114,6 +137,7 @@ int run(CLI::App& app, int argc, char** argv, const std::function<int()>& body, 
   add_version_flag(app);
   // Error text may quote what a device or the ZeroTier API sent: one safe line.
   auto failed = [&](const std::string& raw, int code) {
+    lock_waiter.clear();
     std::string msg = printable(raw, 4096);
     fmt::print(stderr, "{}: {}\n", name, msg);
     if (on_error) on_error(msg);
@@ -141,6 +165,7 @@ int run(CLI::App& app, int argc, char** argv, const std::function<int()>& body, 
   } catch (const Error& e) {  // option validators that call library parsers
     return failed(e.what(), e.kind() == ErrorKind::input ? codes.usage : codes.failed);
   }
+  set_default_lock_waiter(&lock_waiter);
   try {
     return body();
   } catch (const Error& e) {

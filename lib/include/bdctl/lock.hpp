@@ -27,10 +27,16 @@ std::string lock_path(const std::string& name);
 class LockWaiter {
  public:
   virtual ~LockWaiter() = default;
-  virtual void busy() {}  // once, when the lock is first found held
+  virtual void busy(const std::string& /*path*/) {}  // once, when the lock is first found held
+  virtual void acquired() {}                         // after busy(), when the lock is taken
   // Sleep until t; true to stop waiting (interrupted).
   virtual bool sleep_until(std::chrono::steady_clock::time_point t);
 };
+
+// The waiter a FileLock uses when given none (nullptr: wait silently). A
+// tool's main installs one that tells a terminal why the run waits; the
+// library itself never prints. Returns the previous one.
+LockWaiter* set_default_lock_waiter(LockWaiter* w);
 
 // Thrown when the wait ends without the lock: timed out, or the waiter stopped it.
 struct LockBusy : SystemError {

@@ -10,6 +10,7 @@
 #include <climits>
 #include <cstdlib>
 #include <thread>
+#include <utility>
 
 #include "bdctl/error.hpp"
 #include "bdctl/paths.hpp"
@@ -110,9 +111,15 @@ bool LockWaiter::sleep_until(std::chrono::steady_clock::time_point t) {
   return false;
 }
 
+namespace {
+LockWaiter* default_waiter = nullptr;
+}
+
+LockWaiter* set_default_lock_waiter(LockWaiter* w) { return std::exchange(default_waiter, w); }
+
 FileLock::FileLock(const std::string& name, std::chrono::milliseconds timeout, LockWaiter* waiter) {
   LockWaiter plain;
-  LockWaiter& w = waiter ? *waiter : plain;
+  LockWaiter& w = waiter ? *waiter : default_waiter ? *default_waiter : plain;
   const std::string p = lock_path(name);
   auto deadline = std::chrono::steady_clock::now() + timeout;
   bool told = false;
@@ -126,6 +133,7 @@ FileLock::FileLock(const std::string& name, std::chrono::milliseconds timeout, L
       if (::fstat(f.get(), &held) == 0 && ::stat(p.c_str(), &now) == 0 && held.st_dev == now.st_dev &&
           held.st_ino == now.st_ino) {
         fd_ = std::move(f);
+        if (told) w.acquired();
         return;
       }
       continue;
@@ -134,7 +142,7 @@ FileLock::FileLock(const std::string& name, std::chrono::milliseconds timeout, L
     if (err != EWOULDBLOCK && err != EINTR) throw SystemError("lock " + p, err);
     if (!told) {
       told = true;
-      w.busy();
+      w.busy(p);
     }
     auto now = std::chrono::steady_clock::now();
     if (now >= deadline)

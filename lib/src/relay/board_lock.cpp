@@ -56,7 +56,7 @@ class BoardWaiter final : public LockWaiter {
   }
   BoardWaiter(const BoardWaiter&) = delete;
   BoardWaiter& operator=(const BoardWaiter&) = delete;
-  void busy() override {
+  void busy(const std::string& /*path*/) override {
     if (!interrupt_) return;
     told_ = true;
     interrupt_->status(fmt::format("waiting for board {}: {}", board_, holder(board_)));
