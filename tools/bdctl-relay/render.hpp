@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "bdctl/relay_config.hpp"
 #include "bdctl/relay_ops.hpp"
 #include "cli.hpp"
 
@@ -10,6 +11,11 @@ namespace bdctl::relay_tool {
 
 nlohmann::ordered_json to_json(const relay::ActionResult& r);
 std::string to_text(const relay::ActionResult& r);
+
+// `list`: the boards (never their credentials) and relays, as JSON or a table.
+nlohmann::ordered_json boards_json(const relay::RelayConfig& c);
+nlohmann::ordered_json relays_json(const relay::RelayConfig& c);
+std::string list_text(const relay::RelayConfig& c);
 
 // Document {schema_version, command, config, recovered, relays} with the
 // exit code: 0 when every result is ok, else 1.
