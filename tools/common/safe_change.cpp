@@ -9,7 +9,7 @@
 #include "bdctl/duration.hpp"
 #include "bdctl/error.hpp"
 #include "bdctl/lock.hpp"
-#include "change_render.hpp"
+#include "guard_render.hpp"
 
 namespace bdctl::cli {
 
@@ -58,22 +58,6 @@ std::string new_id(std::int64_t now_ms) {
   return fmt::format("{}Z-{}", compact, ::getpid());
 }
 
-// The keys every change verb's document gains, null until they apply.
-void safety_keys(Outcome& o) {
-  o.json["pending"] = nullptr;
-  o.json["verify"] = nullptr;
-  o.json["rolled_back"] = nullptr;
-}
-
-std::string refusal(const change::Pending& p, std::int64_t now) {
-  if (!p.rollback_left.empty())
-    return fmt::format(
-        "the rollback of '{}' did not complete ({}); run 'bdctl rollback' to retry, 'bdctl pending' for details",
-        p.command, p.rollback_left.front());
-  return fmt::format(
-      "change '{}' is pending (rolls back at {}, {} left); run 'bdctl confirm' or 'bdctl rollback' first", p.command,
-      change::clock_text(p.deadline_ms), change::left_text(p.deadline_ms - now));
-}
 }  // namespace
 
 void add_safety_flags(CLI::App& sub, SafetyFlags& f) {
@@ -95,16 +79,7 @@ Outcome extend(change::Pending& p, Millis win, AuditLog& audit, std::int64_t now
   p.deadline_ms = now + win.count();
   change::save_pending(p);
   audit.log(change::step("extend", p));
-  Outcome o;
-  o.json = document();
-  o.json["command"] = "extend";
-  o.json["ok"] = true;
-  o.json["changed"] = false;
-  safety_keys(o);
-  o.json["pending"] = pending_json(p, now);
-  o.text = fmt::format("extended; rolls back at {} unless you run 'bdctl confirm' ({} left)\n",
-                       change::clock_text(p.deadline_ms), change::left_text(win.count()));
-  return o;
+  return extended_outcome(p, now);
 }
 
 // Records what bdctl owns, arms the holder, applies: p is the record.
@@ -150,23 +125,11 @@ Outcome record_and_apply(const Change& c, const std::optional<Millis>& win, chan
 bool verify_failed(const std::vector<std::pair<std::string, check::Target>>& targets, change::Pending& p, Outcome& o,
                    AuditLog& audit) {
   auto reached = check::reach(targets, kVerifyTimeout);
-  Json v = Json::array();
-  const check::Reached* failed = nullptr;
-  for (const auto& r : reached) {
-    v.push_back({{"target", r.target}, {"answered", r.answered}, {"why", r.answered ? Json(nullptr) : Json(r.why)}});
-    if (!r.answered && !failed) failed = &r;
-  }
-  o.json["verify"] = v;
+  const check::Reached* failed = add_verify(o, reached);
   if (!failed) return false;
-  std::string cause = fmt::format("verify failed: {} ({})", failed->target, failed->why);
-  auto r = change::roll_back(p, cause, audit);
+  auto r = change::roll_back(p, verify_cause(*failed), audit);
   stop_holder(p);
-  o.json["ok"] = false;
-  o.json["rolled_back"] = rollback_json(cause, r);
-  o.json["pending"] = r.complete() ? Json(nullptr) : pending_json(change::load_pending(), unix_ms_now());
-  o.text += fmt::format("ROLLED BACK: --verify {} did not answer ({}){}\n", failed->target, failed->why,
-                        r.complete() ? "; the previous state is back" : "; INCOMPLETE, see 'bdctl pending'");
-  o.exit_code = 1;
+  mark_verify_rolled_back(o, *failed, r, change::load_pending(), unix_ms_now());
   return true;
 }
 }  // namespace
@@ -182,7 +145,7 @@ Outcome guarded(const SafetyFlags& f, const Change& c) {
   if (pending && pending->rollback_left.empty() && pending->expired(now)) {
     // Its holder was killed (or the clock jumped): this run does its job first.
     auto r = change::roll_back(*pending, "deadline (rolled back late, by the next change)", audit);
-    late = fmt::format("rolled back the expired change '{}' first\n", pending->command);
+    late = rolled_back_late_text(*pending);
     if (!r.complete()) throw SystemError(refusal(*change::load_pending(), now));
     pending.reset();
   }
@@ -207,14 +170,10 @@ Outcome guarded(const SafetyFlags& f, const Change& c) {
     // --verify alone: verified, so final at once.
     change::clear_pending();
     audit.log(change::step("confirm", p));
-    o.json["pending"] = nullptr;
-    o.text += "verified; the change is final\n";
+    mark_verified_final(o);
     return o;
   }
-  now = unix_ms_now();
-  o.json["pending"] = pending_json(p, now);
-  o.text += fmt::format("applied; rolls back at {} unless you run 'bdctl confirm' ({} left)\n",
-                        change::clock_text(p.deadline_ms), change::left_text(p.deadline_ms - now));
+  mark_armed(o, p, unix_ms_now());
   return o;
 }
 
