@@ -42,6 +42,51 @@ std::vector<RouterRoute> router_routes(const Options& o, Rtnl& rtnl) {
 
 bool owns(const std::string& chain) { return chain == kForwardChain || chain == kNatChain; }
 
+namespace {
+// What up writes besides the ruleset, staged before the commit so a full or
+// read-only /var or /etc fails the run while the kernel still holds the old
+// ruleset; committed after it, sharing one journal commit.
+struct Staged {
+  std::vector<std::pair<std::string, std::string>> to_set;  // sysctl key, value before
+  std::optional<StagedFile> state, dropin;
+};
+
+Staged stage(const Options& o, const UpParams& p, Sysctl& sysctl, SysctlDropins& dropins) {
+  Staged st;
+  auto keys = forwarding_keys(o);
+  // Remember what we change before changing it, so a killed run is still
+  // undone correctly by `down`.
+  SavedState saved = load_state();
+  for (const auto& k : keys) {
+    auto cur = sysctl.get(k);
+    if (!cur) throw SystemError(k + ": not present in this kernel");
+    if (*cur != "1") {
+      if (!saved.prior.count(k)) saved.prior[k] = *cur;
+      st.to_set.emplace_back(k, *cur);
+    }
+  }
+  saved.applied = o;
+  if (auto staged = stage_state(saved)) st.state.emplace(std::move(*staged));
+  if (p.persist) {
+    std::map<std::string, std::string> values;
+    for (const auto& k : keys) values[k] = "1";
+    if (auto staged = dropins.stage(kDropin, values, "Forwarding for bdctl-route (ZeroTier <-> LAN)"))
+      st.dropin.emplace(std::move(*staged));
+  }
+  return st;
+}
+
+void commit(Staged& st, Sysctl& sysctl, UpResult& res) {
+  if (st.state) st.state->commit();
+  for (const auto& [k, before] : st.to_set) {
+    sysctl.set(k, "1");
+    res.sysctl.push_back({k, before, "1"});
+  }
+  if (st.dropin) st.dropin->commit();
+  res.persisted_changed = st.dropin.has_value();
+}
+}  // namespace
+
 UpResult up(const Options& o, const UpParams& p, Rtnl& rtnl) {
   UpResult res;
   res.dry_run = p.dry_run;
@@ -56,53 +101,17 @@ UpResult up(const Options& o, const UpParams& p, Rtnl& rtnl) {
   auto have = session.read_table();
   auto plan = nft::plan_owned(have, want, owns);
 
-  // The state file and the drop-in are staged before the commit, so a full
-  // or read-only /var or /etc fails the run while the kernel still holds the
-  // old ruleset; they are committed after it, sharing one journal commit.
   Sysctl sysctl;
-  auto keys = forwarding_keys(o);
-  std::vector<std::pair<std::string, std::string>> to_set;
   SysctlDropins dropins;
   res.dropin = dropins.path(kDropin);
-  std::optional<StagedFile> state, dropin;
-  if (!p.dry_run) {
-    // Remember what we change before changing it, so a killed run is still
-    // undone correctly by `down`.
-    SavedState saved = load_state();
-    for (const auto& k : keys) {
-      auto cur = sysctl.get(k);
-      if (!cur) throw SystemError(k + ": not present in this kernel");
-      if (*cur != "1") {
-        if (!saved.prior.count(k)) saved.prior[k] = *cur;
-        to_set.emplace_back(k, *cur);
-      }
-    }
-    saved.applied = o;
-    if (auto staged = stage_state(saved)) state.emplace(std::move(*staged));
-    if (p.persist) {
-      std::map<std::string, std::string> values;
-      for (const auto& k : keys) values[k] = "1";
-      if (auto staged = dropins.stage(kDropin, values, "Forwarding for bdctl-route (ZeroTier <-> LAN)"))
-        dropin.emplace(std::move(*staged));
-    }
-  }
-
+  Staged staged = p.dry_run ? Staged{} : stage(o, p, sysctl, dropins);
   if (!plan.in_sync) {
     nft::Transaction tx(session);
     tx.reconcile(have, want, plan);
     tx.commit(p.dry_run);
     res.rules_changed = true;
   }
-
-  if (!p.dry_run) {
-    if (state) state->commit();
-    for (const auto& [k, before] : to_set) {
-      sysctl.set(k, "1");
-      res.sysctl.push_back({k, before, "1"});
-    }
-    if (dropin) dropin->commit();
-    res.persisted_changed = dropin.has_value();
-  }
+  if (!p.dry_run) commit(staged, sysctl, res);
   return res;
 }
 
