@@ -68,6 +68,27 @@ constexpr auto kKeys = std::to_array<std::string_view>({
     "relays.*.cooldown",
     "relays.*.max_per_hour",
     "relays.*.rest",
+    //
+    "watch.mode",
+    "watch.interval",
+    "watch.boot_grace",
+    "watch.settle",
+    "watch.internet_targets",
+    "watch.hotspot_gateway",
+    "watch.hotspot_relay",
+    "watch.hotspot_cycle",
+    "watch.zerotier_unit",
+    "watch.zerotier_down_for",
+    "watch.uplink_down_for",
+    "watch.reboot_after",
+    "watch.slow_retry",
+    "watch.max_restarts_per_hour",
+    "watch.max_cycles_per_day",
+    "watch.max_reboots_per_day",
+    "watch.rules.*.target",
+    "watch.rules.*.down_for",
+    "watch.rules.*.action",
+    "watch.rules.*.max_per_day",
 });
 
 // The segments of a pattern below `parent` (a pattern prefix, with '*').
