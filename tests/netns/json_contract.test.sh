@@ -75,5 +75,9 @@ doc relay-recover 1 pi_run bdctl-relay recover
 doc check 0 pi_run bdctl-check --zt-home "$ZH" --lan-subnet 192.168.1.0/24 --only zerotier,forwarding,plan
 doc config-check 0 bdctl-config check
 doc config-show 0 pi_run bdctl-config show --zt-home "$ZH"
+doc watch-plan 0 pi_run env ZEROTIER_HOME="$ZH" bdctl-watch plan
+doc watch-reset 1 pi_run bdctl-watch reset
+doc watch-status 0 pi_run bdctl-watch status
+doc watch-history 0 pi_run bdctl-watch history
 
 done_testing

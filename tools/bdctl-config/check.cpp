@@ -5,6 +5,7 @@
 #include "bdctl/relay_config.hpp"
 #include "bdctl/route.hpp"
 #include "bdctl/site.hpp"
+#include "bdctl/watch.hpp"
 #include "config_verbs.hpp"
 #include "render.hpp"
 
@@ -28,6 +29,7 @@ Checked validate(const std::optional<std::string>& path) {
   auto relays = relay::RelayConfig::from(cfg);
   c.boards = relays.boards.size();
   c.relays = relays.relays.size();
+  (void)watch::WatchConfig::from(cfg);  // [watch], its relays and targets
   return c;
 }
 }  // namespace

@@ -140,3 +140,16 @@ std::string state_json(const State& s);
 State state_from_json(const std::string& text, const std::string& source);
 
 }  // namespace bdctl::watch
+
+namespace bdctl::watch {
+
+// One probe round through bdctl-check's engine and the site model: the
+// uplink's gateway (or hotspot_gateway), the internet targets, ZeroTier's
+// service, network and route, and every rule's target. Settings come from
+// the same config as bdctl-check's.
+Observation probe(const WatchConfig& w, const Config& cfg);
+
+// The system's uptime (/proc/uptime), for boot_grace.
+std::int64_t uptime_ms();
+
+}  // namespace bdctl::watch

@@ -163,17 +163,22 @@ std::vector<Action> Ladder::step(const Observation& o, const Clock& t) {
     act(Kind::reapply_route, kZerotier, "bdctl-route", "ZeroTier is back after a restart");
   }
   if (!graced) {
-    bool uplink_due = gw.down_ms >= c_.uplink_down_for.count() || inet.down_ms >= c_.uplink_down_for.count();
+    // A layer acts only on what this round saw: down now, its lower layers up
+    // now (a timer recorded earlier must not fire through a gate since closed).
+    bool gw_due = o.gateway == Health::down && gw.down_ms >= c_.uplink_down_for.count();
+    bool inet_due = is_up(o.gateway) && o.internet == Health::down && inet.down_ms >= c_.uplink_down_for.count();
+    bool uplink_due = gw_due || inet_due;
     if (uplink_due && !c_.hotspot_relay.empty() && allowed(Kind::cycle_hotspot, c_.hotspot_relay)) {
       std::string cause =
-          gw.down_ms >= c_.uplink_down_for.count()
-              ? fmt::format("hotspot gateway down for {} ({})", dur(gw.down_ms), o.why_gateway)
-              : fmt::format("internet down for {} through a live gateway ({})", dur(inet.down_ms), o.why_internet);
+          gw_due ? fmt::format("hotspot gateway down for {} ({})", dur(gw.down_ms), o.why_gateway)
+                 : fmt::format("internet down for {} through a live gateway ({})", dur(inet.down_ms), o.why_internet);
       act(Kind::cycle_hotspot, "uplink", c_.hotspot_relay, cause);
       settle({&gw, &inet, &zt}, c_.hotspot_cycle.count());
       s_.cycled_this_outage = true;
     }
-    if (zt.down_ms >= c_.zerotier_down_for.count() && allowed(Kind::restart_zerotier, c_.zerotier_unit)) {
+    bool zt_due = is_up(o.gateway) && is_up(o.internet) && o.zerotier == Health::down &&
+                  zt.down_ms >= c_.zerotier_down_for.count();
+    if (zt_due && allowed(Kind::restart_zerotier, c_.zerotier_unit)) {
       act(Kind::restart_zerotier, kZerotier, c_.zerotier_unit,
           fmt::format("ZeroTier not ONLINE for {} with the internet up ({})", dur(zt.down_ms), o.why_zerotier));
       settle({&zt}, 0);
@@ -181,7 +186,9 @@ std::vector<Action> Ladder::step(const Observation& o, const Clock& t) {
     }
     for (const auto& [name, r] : c_.rules) {
       auto& l = s_.layers[rule_layer(name)];
-      if (l.down_ms < r.down_for.count() || !allowed(Kind::pulse, name)) continue;
+      auto seen = o.rules.find(name);
+      bool due = seen != o.rules.end() && seen->second == Health::down && l.down_ms >= r.down_for.count();
+      if (!due || !allowed(Kind::pulse, name)) continue;
       auto why = o.why_rules.find(name);
       act(Kind::pulse, rule_layer(name), name,
           fmt::format("{} down for {}{}", r.target, dur(l.down_ms),

@@ -191,6 +191,18 @@ TEST_CASE("unknown neither advances nor resets a timer", "[unit]") {
   CHECK(r.count(Kind::restart_zerotier) == 1);
 }
 
+TEST_CASE("a timer recorded earlier does not fire through a gate closed since, nor on an unknown round", "[unit]") {
+  State s;
+  s.layers["zerotier"] = Layer{Health::down, 0, 300 * kS, 0, 0};
+  s.layers["gateway"] = Layer{Health::down, 0, 600 * kS, 0, 0};
+  Run r(scaled(), s);
+  r.rounds(1, kInternetDown);  // ZeroTier's lower layer is down now
+  CHECK(r.count(Kind::restart_zerotier) == 0);
+  Run u(scaled(), s);
+  u.rounds(1, seen(Health::unknown, Health::unknown, Health::unknown));
+  CHECK(u.actions.empty());
+}
+
 TEST_CASE("TUNNELED is degraded, not down: no restart", "[unit]") {
   Run r(scaled());
   r.rounds(600, seen(Health::up, Health::up, Health::degraded));

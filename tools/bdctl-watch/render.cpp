@@ -1,0 +1,169 @@
+#include "render.hpp"
+
+#include <fmt/format.h>
+
+#include "bdctl/audit.hpp"
+#include "bdctl/printable.hpp"
+
+namespace bdctl::watch_tool {
+
+using Json = nlohmann::ordered_json;
+
+namespace {
+Json time_or_null(std::int64_t ms) { return ms > 0 ? Json(iso8601_ms(ms)) : Json(nullptr); }
+
+bool healthy(watch::Health h) { return h == watch::Health::up || h == watch::Health::degraded; }
+
+Json action_json(const watch::Action& a) {
+  return {{"action", watch::to_string(a.kind)},
+          {"layer", a.layer},
+          {"target", a.target},
+          {"cause", printable(a.cause)},
+          {"at", iso8601_ms(a.at_ms)},
+          {"dry_run", a.dry_run},
+          {"result", a.result.empty() ? Json(nullptr) : Json(printable(a.result))}};
+}
+
+std::string action_text(const watch::Action& a) {
+  return fmt::format("{}  {}{} {}: {}{}\n", iso8601_ms(a.at_ms), a.dry_run ? "(dry-run) " : "",
+                     watch::to_string(a.kind), a.target, printable(a.cause),
+                     a.result.empty() ? "" : " -> " + printable(a.result));
+}
+
+struct Layers {
+  Json json = Json::array();
+  std::string text;
+  bool all_up = true;
+};
+
+Layers layers(const watch::Ladder& l, const watch::Clock& t) {
+  Layers out;
+  const auto& st = l.state().layers;
+  for (const auto& n : l.next(t)) {
+    auto it = st.find(n.layer);
+    watch::Layer layer = it == st.end() ? watch::Layer{} : it->second;
+    out.all_up = out.all_up && healthy(layer.health);
+    Json next = nullptr;
+    if (n.kind)
+      next = {{"action", watch::to_string(*n.kind)},
+              {"at", n.at_ms ? Json(iso8601_ms(*n.at_ms)) : Json(nullptr)},
+              {"waiting", n.waiting.empty() ? Json(nullptr) : Json(n.waiting)}};
+    out.json.push_back(
+        {{"name", n.layer},
+         {"health", watch::to_string(layer.health)},
+         {"since", time_or_null(layer.since_ms)},
+         {"down_ms", layer.down_ms},
+         {"flaps", layer.flaps},
+         {"settle_until", layer.settle_until_ms > t.now_ms ? time_or_null(layer.settle_until_ms) : Json(nullptr)},
+         {"next", next}});
+    std::string what;
+    if (n.kind)
+      what = fmt::format("{} {}{}", watch::to_string(*n.kind),
+                         n.at_ms ? "at " + iso8601_ms(*n.at_ms) : std::string("never"),
+                         n.waiting.empty() ? "" : " (" + n.waiting + ")");
+    else if (!n.waiting.empty())
+      what = n.waiting;
+    out.text += fmt::format("{:<16} {:<9} {}{}\n", n.layer, watch::to_string(layer.health),
+                            layer.since_ms > 0 ? "since " + iso8601_ms(layer.since_ms) : std::string("-"),
+                            what.empty() ? "" : "; next: " + what);
+  }
+  return out;
+}
+
+Json budgets(const watch::Ladder& l, std::int64_t now) {
+  const auto& c = l.config();
+  Json out = Json::array();
+  auto one = [&](watch::Kind k, const std::string& target, int max, const char* per) {
+    out.push_back({{"action", watch::to_string(k)},
+                   {"target", target},
+                   {"used", l.used(k, target, now)},
+                   {"max", max},
+                   {"per", per}});
+  };
+  one(watch::Kind::restart_zerotier, c.zerotier_unit, c.max_restarts_per_hour, "hour");
+  if (!c.hotspot_relay.empty()) one(watch::Kind::cycle_hotspot, c.hotspot_relay, c.max_cycles_per_day, "day");
+  one(watch::Kind::reboot, "system", c.max_reboots_per_day, "day");
+  for (const auto& [name, r] : c.rules) one(watch::Kind::pulse, name, r.max_per_day, "day");
+  return out;
+}
+
+cli::Outcome doc(const char* command, bool ok) {
+  cli::Outcome o;
+  o.json = cli::document();
+  o.json["command"] = command;
+  o.json["ok"] = ok;
+  o.exit_code = ok ? 0 : 1;
+  return o;
+}
+}  // namespace
+
+cli::Outcome status_outcome(const watch::Ladder& l, const watch::Clock& t, bool state_exists) {
+  auto ls = layers(l, t);
+  // Nothing recorded is nothing observed: not ok.
+  cli::Outcome o = doc("status", state_exists && ls.all_up);
+  o.json["mode"] = l.config().observe ? "observe" : "act";
+  o.json["state_file"] = watch::state_path();
+  o.json["recorded"] = state_exists;
+  o.json["layers"] = ls.json;
+  o.json["outage_ms"] = l.state().outage_ms;
+  o.json["budgets"] = budgets(l, t.now_ms);
+  const auto& h = l.state().history;
+  o.json["last_action"] = h.empty() ? Json(nullptr) : action_json(h.back());
+  if (!state_exists)
+    o.text = fmt::format("nothing recorded yet in {} (is bdctl-watch run going?)\n", watch::state_path());
+  o.text += ls.text;
+  for (const auto& b : o.json["budgets"])
+    o.text +=
+        fmt::format("budget {} {}: {} of {} per {}\n", b["action"].get<std::string>(), b["target"].get<std::string>(),
+                    b["used"].get<int>(), b["max"].get<int>(), b["per"].get<std::string>());
+  if (!h.empty()) o.text += "last: " + action_text(h.back());
+  return o;
+}
+
+cli::Outcome plan_outcome(const watch::Observation& ob, const std::vector<watch::Action>& would,
+                          const watch::Ladder& after, const watch::Clock& t) {
+  auto ls = layers(after, t);
+  cli::Outcome o = doc("plan", ls.all_up && would.empty());
+  o.json["mode"] = after.config().observe ? "observe" : "act";
+  o.json["observed"] = {{"gateway", {{"health", watch::to_string(ob.gateway)}, {"why", printable(ob.why_gateway)}}},
+                        {"internet", {{"health", watch::to_string(ob.internet)}, {"why", printable(ob.why_internet)}}},
+                        {"zerotier", {{"health", watch::to_string(ob.zerotier)}, {"why", printable(ob.why_zerotier)}}}};
+  for (const auto& [name, h] : ob.rules) {
+    auto why = ob.why_rules.find(name);
+    o.json["observed"]["rule." + name] = {{"health", watch::to_string(h)},
+                                          {"why", why == ob.why_rules.end() ? "" : printable(why->second)}};
+  }
+  Json w = Json::array();
+  for (const auto& a : would) w.push_back(action_json(a));
+  o.json["would"] = w;
+  o.json["layers"] = ls.json;
+  for (const auto& [name, v] : o.json["observed"].items())
+    o.text += fmt::format("{:<16} {:<9} {}\n", name, v["health"].get<std::string>(), v["why"].get<std::string>());
+  o.text += would.empty() ? "would do nothing now\n" : "would now:\n";
+  for (const auto& a : would) o.text += "  " + action_text(a);
+  o.text += ls.text;
+  return o;
+}
+
+cli::Outcome history_outcome(const watch::State& s) {
+  cli::Outcome o = doc("history", true);
+  Json a = Json::array();
+  for (const auto& x : s.history) a.push_back(action_json(x));
+  o.json["actions"] = a;
+  o.json["reset"] = time_or_null(s.reset_ms);
+  for (const auto& x : s.history) o.text += action_text(x);
+  if (s.history.empty()) o.text = "no actions recorded\n";
+  if (s.reset_ms > 0) o.text += fmt::format("budgets reset at {}\n", iso8601_ms(s.reset_ms));
+  return o;
+}
+
+cli::Outcome reset_outcome(std::int64_t at_ms, int cleared) {
+  cli::Outcome o = doc("reset", true);
+  o.json["changed"] = true;
+  o.json["reset"] = iso8601_ms(at_ms);
+  o.json["cleared"] = cleared;
+  o.text = fmt::format("budgets reset at {} ({} action(s) no longer counted)\n", iso8601_ms(at_ms), cleared);
+  return o;
+}
+
+}  // namespace bdctl::watch_tool
