@@ -29,7 +29,7 @@ cli::Outcome with_context(const std::function<void(const relay::RelayConfig&)>& 
   Millis lock_wait = cli::duration_option("--wait", g.wait);
   if (validate) validate(ctx.config);  // bad input is refused before any device I/O
   relay::Audit audit(g.argv);
-  SignalInterrupt interrupt;
+  cli::SignalInterrupt interrupt;
   relay::Controller controller(ctx.config, audit, interrupt, lock_wait);
   ctx.controller = &controller;
   ctx.recovered = controller.recover();  // every invocation first finishes what a killed run left

@@ -5,7 +5,7 @@
 using namespace bdctl;
 
 int main(int argc, char** argv) {
-  relay_tool::block_stop_signals();
+  cli::block_stop_signals();
   relay_tool::globals().argv.assign(argv, argv + argc);
   static const cli::Tool info{"bdctl-relay", "Reset equipment through relays and power rails, safely",
                               "Examples:\n"

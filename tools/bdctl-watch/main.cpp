@@ -18,6 +18,8 @@ int main(int argc, char** argv) {
   return cli::run_verbs(
       tool,
       {
+          {"run", "The daemon: probe every interval, decide, repair (Type=notify, pings its watchdog)",
+           watch_tool::setup_run},
           {"plan", "Probe once and say what the ladder would do now, and why (changes nothing)",
            watch_tool::setup_plan},
           {"status", "Each layer's recorded state, budgets used and the next action (exit 1 if one is down)",

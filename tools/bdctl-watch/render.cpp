@@ -166,4 +166,13 @@ cli::Outcome reset_outcome(std::int64_t at_ms, int cleared) {
   return o;
 }
 
+cli::Outcome run_outcome(int rounds, const watch::State& s) {
+  cli::Outcome o = doc("run", true);
+  o.json["rounds"] = rounds;
+  o.json["last_action"] = s.history.empty() ? Json(nullptr) : action_json(s.history.back());
+  o.text = fmt::format("stopped after {} round(s)\n", rounds);
+  if (!s.history.empty()) o.text += "last: " + action_text(s.history.back());
+  return o;
+}
+
 }  // namespace bdctl::watch_tool

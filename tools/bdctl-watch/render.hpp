@@ -16,5 +16,7 @@ cli::Outcome plan_outcome(const watch::Observation& o, const std::vector<watch::
                           const watch::Ladder& after, const watch::Clock& t);
 cli::Outcome history_outcome(const watch::State& s);
 cli::Outcome reset_outcome(std::int64_t at_ms, int cleared);
+// The daemon stopped (a signal): how many rounds, and the last action.
+cli::Outcome run_outcome(int rounds, const watch::State& s);
 
 }  // namespace bdctl::watch_tool

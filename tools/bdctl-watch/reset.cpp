@@ -7,11 +7,6 @@
 
 namespace bdctl::watch_tool {
 
-namespace {
-constexpr const char* kWatchLock = "watch.lock";
-constexpr const char* kWatchAudit = "watch-audit.log";
-}  // namespace
-
 cli::Runner setup_reset(CLI::App& sub) {
   auto path = std::make_shared<std::optional<std::string>>();
   add_config_option(sub, *path);

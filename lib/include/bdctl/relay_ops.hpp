@@ -47,7 +47,10 @@ class Controller {
   std::vector<ActionResult> recover();
   std::vector<ActionResult> status(const std::vector<std::string>& names);  // empty: all
   ActionResult set(const std::string& name, bool on);
-  ActionResult pulse(const std::string& name, std::optional<Millis> length);
+  // power_cycle: a protected rail may be pulsed away from rest (off, then on
+  // again, bounded by max_pulse and journalled like every pulse): bdctl-watch
+  // cycling the hotspot. `off` stays refused for it.
+  ActionResult pulse(const std::string& name, std::optional<Millis> length, bool power_cycle = false);
 
   const RelayConfig& config() const { return config_; }
 
@@ -67,7 +70,7 @@ class Controller {
                     std::string error = {});
 
   struct Held;
-  void check_pulse(const RelaySpec& r, const BoardSpec& b, Millis len, ActionResult& res);
+  void check_pulse(const RelaySpec& r, const BoardSpec& b, Millis len, ActionResult& res, bool power_cycle);
   Held hold(Driver& d, const RelaySpec& r, const BoardSpec& b, Millis len, ActionResult& res);
   ActionResult end_pulse(Driver& d, const RelaySpec& r, const BoardSpec& b, const Intent& intent, const Held& h,
                          ActionResult& res, std::chrono::steady_clock::time_point t0);

@@ -14,6 +14,10 @@ namespace bdctl::systemd {
 // systemd runs this machine (sd_booted), or a bus was named for it.
 bool available();
 
+// sd_notify(3) to the service manager ("READY=1", "WATCHDOG=1", "STATUS=...");
+// false when not run as a notify service (no NOTIFY_SOCKET).
+bool notify(const std::string& state);
+
 class Manager {
  public:
   Manager();  // connects to the system bus; SystemError naming the bus on failure
@@ -35,6 +39,12 @@ class Manager {
                     const std::vector<std::string>& env);
   // StopUnit(NAME, "replace"); false when no such unit is loaded.
   bool stop(const std::string& unit);
+  // RestartUnit(NAME, "replace"): the job's object path (queued, not waited
+  // for). SystemError with the manager's error (NoSuchUnit, AccessDenied).
+  std::string restart(const std::string& unit);
+  // logind's org.freedesktop.login1.Manager.Reboot(interactive=false).
+  // SystemError with logind's error.
+  void reboot();
 
  private:
   struct Impl;

@@ -153,3 +153,18 @@ Observation probe(const WatchConfig& w, const Config& cfg);
 std::int64_t uptime_ms();
 
 }  // namespace bdctl::watch
+
+namespace bdctl::relay {
+class Interrupt;
+}
+
+namespace bdctl::watch {
+
+// Carries out one decided action through the real interfaces: systemd's
+// RestartUnit, logind's Reboot, a relay pulse through the relay safety layer
+// (journal, board lock, cool-down; the hotspot's protected rail may be
+// cycled), `bdctl-route up` with the options the last up applied. Returns
+// "ok" or what failed; never throws, so the daemon goes on watching.
+std::string carry_out(const Action& a, const WatchConfig& w, const Config& cfg, relay::Interrupt& interrupt);
+
+}  // namespace bdctl::watch

@@ -30,7 +30,7 @@ long long ms_between(clock::time_point a, clock::time_point b) {
 }
 }  // namespace
 
-void Controller::check_pulse(const RelaySpec& r, const BoardSpec& b, Millis len, ActionResult& res) {
+void Controller::check_pulse(const RelaySpec& r, const BoardSpec& b, Millis len, ActionResult& res, bool power_cycle) {
   if (len <= Millis(0)) refuse(res, fmt::format("pulse length {} must be positive", format_duration(len)));
   if (len > r.max_pulse)
     refuse(res, fmt::format("pulse length {} exceeds {}'s max_pulse {}", format_duration(len), r.name,
@@ -38,7 +38,7 @@ void Controller::check_pulse(const RelaySpec& r, const BoardSpec& b, Millis len,
   if (len < b.spacing)
     refuse(res, fmt::format("pulse length {} is shorter than board {}'s request spacing {}", format_duration(len),
                             r.board, format_duration(b.spacing)));
-  if (r.is_protected && !r.output_of(!config_.rest_raw(r)))
+  if (r.is_protected && !r.output_of(!config_.rest_raw(r)) && !power_cycle)
     refuse(res, fmt::format("{} is protected (it feeds the site's own link or controller): a pulse would switch it off",
                             r.name));
 }
@@ -92,14 +92,14 @@ Controller::Held Controller::hold(Driver& d, const RelaySpec& r, const BoardSpec
   return h;
 }
 
-ActionResult Controller::pulse(const std::string& name, std::optional<Millis> length) {
+ActionResult Controller::pulse(const std::string& name, std::optional<Millis> length, bool power_cycle) {
   const RelaySpec& r = config_.relay(name);
   const BoardSpec& b = config_.board(r.board);
   const Millis len = length.value_or(r.pulse);
   ActionResult res = blank_result(r, "pulse");
   res.pulse_ms = len.count();
   res.requested_ms = len.count();
-  check_pulse(r, b, len, res);
+  check_pulse(r, b, len, res, power_cycle);
   const bool rest = config_.rest_raw(r);
 
   auto t0 = clock::now();

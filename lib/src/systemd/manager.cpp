@@ -49,6 +49,7 @@ struct Api {
   int (*get_property_trivial)(sd_bus*, const char*, const char*, const char*, const char*, sd_bus_error*, char, void*);
   void (*error_free)(sd_bus_error*);
   sd_bus_message* (*message_unref)(sd_bus_message*);
+  int (*notify)(int, const char*);
 };
 
 const Api& api() {
@@ -68,6 +69,7 @@ const Api& api() {
     sym(a.get_property_trivial, "sd_bus_get_property_trivial");
     sym(a.error_free, "sd_bus_error_free");
     sym(a.message_unref, "sd_bus_message_unref");
+    sym(a.notify, "sd_notify");
   });
   return a;
 }
@@ -126,6 +128,14 @@ class Call {
     std::string out = path ? path : "";
     api().message_unref(reply);
     return out;
+  }
+  // Sends it; a reply with no value (logind's Reboot).
+  void no_value() {
+    BusError e;
+    sd_bus_message* reply = nullptr;
+    int r = api().call(bus_, m_, kCallTimeoutUs, &e.e, &reply);
+    if (r < 0) throw bdctl::SystemError(e.text(fmt::format("systemd {}", member_), r));
+    api().message_unref(reply);
   }
   std::uint32_t uint32() {
     std::uint32_t v = 0;
@@ -243,6 +253,26 @@ bool Manager::stop(const std::string& unit) {
     if (err.is("org.freedesktop.systemd1.NoSuchUnit")) return false;
     throw;
   }
+}
+
+std::string Manager::restart(const std::string& unit) {
+  return Call(impl_->bus, "RestartUnit").str('s', unit).str('s', "replace").object_path();
+}
+
+void Manager::reboot() {
+  // interactive=false: no polkit prompt; root is allowed, and a service has no one to ask.
+  Call(impl_->bus, "org.freedesktop.login1", "/org/freedesktop/login1", "org.freedesktop.login1.Manager", "Reboot")
+      .boolean(false)
+      .no_value();
+}
+
+bool notify(const std::string& state) {
+  // Without NOTIFY_SOCKET (not run by systemd) there is no one to tell, and
+  // libsystemd need not be loaded for it.
+  if (!std::getenv("NOTIFY_SOCKET")) return false;
+  int r = api().notify(0, state.c_str());
+  if (r < 0) throw SystemError("sd_notify " + state.substr(0, state.find('=')), -r);
+  return r > 0;
 }
 
 }  // namespace bdctl::systemd

@@ -91,6 +91,17 @@ WatchConfig WatchConfig::from(const Config& c) {
   if (auto r = c.get_string("watch.hotspot_relay")) {
     need_relay(c, "watch.hotspot_relay", *r);
     w.hotspot_relay = *r;
+    // The relay safety layer would refuse the cycle at 3 a.m.: say so now.
+    auto relays = relay::RelayConfig::from(c);
+    const auto& spec = relays.relay(*r);
+    const auto& board = relays.board(spec.board);
+    std::string key = c.has("watch.hotspot_cycle") ? "watch.hotspot_cycle" : "watch.hotspot_relay";
+    if (w.hotspot_cycle > spec.max_pulse)
+      throw InputError(fmt::format("{}: hotspot_cycle {} exceeds relay {}'s max_pulse {}", c.where(key),
+                                   format_duration(w.hotspot_cycle), *r, format_duration(spec.max_pulse)));
+    if (w.hotspot_cycle < board.spacing)
+      throw InputError(fmt::format("{}: hotspot_cycle {} is shorter than board {}'s request spacing {}", c.where(key),
+                                   format_duration(w.hotspot_cycle), spec.board, format_duration(board.spacing)));
   }
   if (auto u = c.get_string("watch.zerotier_unit")) {
     if (u->empty() || u->find('/') != std::string::npos)

@@ -10,8 +10,13 @@
  *    caller other than root are refused;
  *  - CollectMode=inactive-or-failed: the unit is gone once its process ends,
  *    and GetUnit/StopUnit then answer org.freedesktop.systemd1.NoSuchUnit.
+ *  - RestartUnit of a unit it does not run replies with a job, as systemd
+ *    does for a unit file it knows: HOOKS/NAME, when it exists, is run (the
+ *    test's stand-in for the service coming back); no hook is NoSuchUnit;
+ *  - logind's Reboot(interactive) (org.freedesktop.login1) only records the
+ *    call: the test's machine stays up.
  * Every call and every exit is a line in LOG.
- * Usage: systemd1 READY_FILE LOG   (the bus: $DBUS_SYSTEM_BUS_ADDRESS) */
+ * Usage: systemd1 READY_FILE LOG [HOOKS]   (the bus: $DBUS_SYSTEM_BUS_ADDRESS) */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -39,6 +44,7 @@ struct unit {
 
 static struct unit units[MAX_UNITS];
 static FILE* logf;
+static const char* hooks;
 static unsigned jobs;
 
 static struct unit* find(const char* name) {
@@ -168,6 +174,38 @@ static int method_stop(sd_bus_message* m, void* ud, sd_bus_error* err) {
   return reply_job(m);
 }
 
+static int method_restart(sd_bus_message* m, void* ud, sd_bus_error* err) {
+  (void)ud;
+  const char *name, *mode;
+  int r = sd_bus_message_read(m, "ss", &name, &mode);
+  if (r < 0) return r;
+  fprintf(logf, "RestartUnit %s %s\n", name, mode);
+  fflush(logf);
+  if (!caller_is_root(m)) return sd_bus_error_set(err, SD_BUS_ERROR_ACCESS_DENIED, "Access denied");
+  char hook[4096];
+  snprintf(hook, sizeof hook, "%s/%s", hooks ? hooks : "/nonexistent", name);
+  if (strchr(name, '/') || access(hook, X_OK) != 0)
+    return sd_bus_error_setf(err, "org.freedesktop.systemd1.NoSuchUnit", "Unit %s not found.", name);
+  pid_t pid = fork();
+  if (pid == 0) {
+    setsid();
+    execl(hook, hook, (char*)NULL);
+    _exit(127);
+  }
+  return reply_job(m);
+}
+
+static int method_reboot(sd_bus_message* m, void* ud, sd_bus_error* err) {
+  (void)ud;
+  int interactive = 0;
+  int r = sd_bus_message_read(m, "b", &interactive);
+  if (r < 0) return r;
+  fprintf(logf, "Reboot interactive=%d\n", interactive);
+  fflush(logf);
+  if (!caller_is_root(m)) return sd_bus_error_set(err, SD_BUS_ERROR_ACCESS_DENIED, "Access denied");
+  return sd_bus_reply_method_return(m, "");
+}
+
 static int method_get_unit(sd_bus_message* m, void* ud, sd_bus_error* err) {
   (void)ud;
   const char* name;
@@ -209,6 +247,10 @@ static const sd_bus_vtable manager_vtable[] = {
     SD_BUS_METHOD("StartTransientUnit", "ssa(sv)a(sa(sv))", "o", method_start, SD_BUS_VTABLE_UNPRIVILEGED),
     SD_BUS_METHOD("StopUnit", "ss", "o", method_stop, SD_BUS_VTABLE_UNPRIVILEGED),
     SD_BUS_METHOD("GetUnit", "s", "o", method_get_unit, SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD("RestartUnit", "ss", "o", method_restart, SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_VTABLE_END};
+static const sd_bus_vtable login_vtable[] = {
+    SD_BUS_VTABLE_START(0), SD_BUS_METHOD("Reboot", "b", "", method_reboot, SD_BUS_VTABLE_UNPRIVILEGED),
     SD_BUS_VTABLE_END};
 static const sd_bus_vtable service_vtable[] = {
     SD_BUS_VTABLE_START(0), SD_BUS_PROPERTY("MainPID", "u", get_main_pid, 0, 0), SD_BUS_VTABLE_END};
@@ -268,10 +310,11 @@ static void reap(void) {
 }
 
 int main(int argc, char** argv) {
-  if (argc != 3) {
-    fprintf(stderr, "usage: systemd1 READY_FILE LOG\n");
+  if (argc != 3 && argc != 4) {
+    fprintf(stderr, "usage: systemd1 READY_FILE LOG [HOOKS]\n");
     return 2;
   }
+  hooks = argc == 4 ? argv[3] : NULL;
   logf = fopen(argv[2], "a");
   if (!logf) return 1;
   sd_bus* bus = NULL;
@@ -286,7 +329,10 @@ int main(int argc, char** argv) {
                                       find_unit, NULL)) < 0 ||
       (r = sd_bus_add_fallback_vtable(bus, NULL, UNIT_PREFIX, "org.freedesktop.systemd1.Unit", unit_vtable, find_unit,
                                       NULL)) < 0 ||
-      (r = sd_bus_request_name(bus, "org.freedesktop.systemd1", 0)) < 0) {
+      (r = sd_bus_add_object_vtable(bus, NULL, "/org/freedesktop/login1", "org.freedesktop.login1.Manager",
+                                    login_vtable, NULL)) < 0 ||
+      (r = sd_bus_request_name(bus, "org.freedesktop.systemd1", 0)) < 0 ||
+      (r = sd_bus_request_name(bus, "org.freedesktop.login1", 0)) < 0) {
     fprintf(stderr, "systemd1: %s\n", strerror(-r));
     return 1;
   }

@@ -4,7 +4,7 @@
 #pragma once
 #include "bdctl/relay_safety.hpp"
 
-namespace bdctl::relay_tool {
+namespace bdctl::cli {
 
 void block_stop_signals();
 
@@ -15,4 +15,4 @@ class SignalInterrupt final : public relay::Interrupt {
   void status(std::string_view line) override;
 };
 
-}  // namespace bdctl::relay_tool
+}  // namespace bdctl::cli

@@ -6,7 +6,7 @@
 
 #include <cerrno>
 
-namespace bdctl::relay_tool {
+namespace bdctl::cli {
 
 namespace {
 sigset_t g_stop;
@@ -47,6 +47,6 @@ bool SignalInterrupt::wait_until(std::chrono::steady_clock::time_point deadline)
   }
 }
 
-void SignalInterrupt::status(std::string_view line) { cli::status_line(line); }
+void SignalInterrupt::status(std::string_view line) { status_line(line); }
 
-}  // namespace bdctl::relay_tool
+}  // namespace bdctl::cli

@@ -1,0 +1,52 @@
+// The ladder's actions, each through the interface a person would use by
+// hand, never a shell: sd-bus for systemd and logind, the relay Controller
+// (so a watch pulse is journalled and recovered like any other), route::up.
+#include <fmt/format.h>
+
+#include "bdctl/relay_config.hpp"
+#include "bdctl/relay_ops.hpp"
+#include "bdctl/route.hpp"
+#include "bdctl/rtnl.hpp"
+#include "bdctl/systemd.hpp"
+#include "bdctl/watch.hpp"
+
+namespace bdctl::watch {
+
+namespace {
+constexpr Millis kBoardWait{30000};
+
+std::string pulse(const Config& cfg, const std::string& relay, std::optional<Millis> len, bool cycle,
+                  relay::Interrupt& interrupt) {
+  relay::Audit audit({"bdctl-watch", "run"});
+  relay::Controller c(relay::RelayConfig::from(cfg), audit, interrupt, kBoardWait);
+  (void)c.recover();  // a pulse a killed run left ends first
+  auto res = c.pulse(relay, len, cycle);
+  if (res.ok()) return fmt::format("ok ({} ms)", res.pulse_ms.value_or(0));
+  return fmt::format("{}: {}", res.result, res.error);
+}
+
+std::string reapply() {
+  auto o = route::applied_options();
+  if (!o) return "nothing to re-apply: no bdctl-route up recorded";
+  Rtnl rtnl;
+  auto r = route::up(*o, {false, true}, rtnl);
+  return r.rules_changed ? "ok (rules re-installed)" : "ok (rules were in place)";
+}
+}  // namespace
+
+std::string carry_out(const Action& a, const WatchConfig& w, const Config& cfg, relay::Interrupt& interrupt) {
+  try {
+    switch (a.kind) {
+      case Kind::restart_zerotier: return "ok (job " + systemd::Manager().restart(a.target) + ")";
+      case Kind::reboot: systemd::Manager().reboot(); return "ok";
+      case Kind::cycle_hotspot: return pulse(cfg, a.target, w.hotspot_cycle, true, interrupt);
+      case Kind::pulse: return pulse(cfg, w.rules.at(a.target).relay, std::nullopt, false, interrupt);
+      case Kind::reapply_route: return reapply();
+    }
+  } catch (const std::exception& e) {
+    return std::string("error: ") + e.what();
+  }
+  return "error: unknown action";
+}
+
+}  // namespace bdctl::watch

@@ -1,0 +1,151 @@
+// bdctl-watch run: the daemon. Each round probes, lets the ladder decide,
+// carries the actions out (or, observing, only records them), saves the
+// state and pings systemd's watchdog from this same loop, so a round that
+// hangs stops the pings and systemd restarts the daemon.
+#include <fmt/format.h>
+
+#include <cstdlib>
+
+#include "bdctl/audit.hpp"
+#include "bdctl/error.hpp"
+#include "bdctl/lock.hpp"
+#include "bdctl/systemd.hpp"
+#include "render.hpp"
+#include "signals.hpp"
+#include "watch_verbs.hpp"
+
+namespace bdctl::watch_tool {
+
+namespace {
+using steady = std::chrono::steady_clock;
+
+struct RunFlags {
+  std::optional<std::string> config;
+  bool dry_run = false;
+};
+
+// Half of WATCHDOG_USEC, as sd_watchdog_enabled(3) advises; none when unset.
+std::optional<steady::duration> watchdog_period() {
+  const char* usec = std::getenv("WATCHDOG_USEC");
+  if (!usec) return std::nullopt;
+  char* end = nullptr;
+  unsigned long long v = std::strtoull(usec, &end, 10);
+  if (end == usec || *end || v == 0) return std::nullopt;
+  return std::chrono::microseconds(v / 2);
+}
+
+class Daemon {
+ public:
+  Daemon(Loaded l, std::vector<std::string> argv)
+      : l_(std::move(l)),
+        audit_(kWatchAudit, "bdctl-watch", std::move(argv)),
+        ladder_(l_.watch, watch::load_state()),
+        ping_(watchdog_period()) {}
+
+  // Rounds until a stop signal; returns the number of rounds.
+  int loop() {
+    audit_.log({{"event", "start"}, {"mode", l_.watch.observe ? "observe" : "act"}});
+    int rounds = 0;
+    std::optional<steady::time_point> last;
+    for (;;) {
+      auto start = steady::now();
+      round(last ? start - *last : steady::duration::zero());
+      last = start;
+      ++rounds;
+      if (rounds == 1) systemd::notify("READY=1");
+      // A signal taken during a pulse (which it cut short, to rest) stops us too.
+      if (!interrupt_.reason.empty() || sleep_until(start + l_.watch.interval)) break;
+    }
+    audit_.log({{"event", "stop"}, {"signal", interrupt_.reason}, {"rounds", rounds}});
+    return rounds;
+  }
+
+ private:
+  void round(steady::duration elapsed) {
+    watch::Observation o;
+    try {
+      o = watch::probe(l_.watch, l_.config);
+    } catch (const std::exception& e) {
+      // Nothing seen is nothing judged: every layer stays as it was.
+      audit_.log({{"event", "probe-failed"}, {"error", e.what()}});
+    }
+    watch::Clock t{unix_ms_now(), std::chrono::duration_cast<Millis>(elapsed).count(), watch::uptime_ms()};
+    FileLock lock(kWatchLock, std::chrono::milliseconds(10000));
+    // A reset written by `bdctl-watch reset` since the last round.
+    if (auto saved = watch::load_state(); saved.reset_ms > ladder_.state().reset_ms)
+      ladder_.state().reset_ms = saved.reset_ms;
+    auto before = ladder_.state().layers;
+    auto actions = ladder_.step(o, t);
+    log_changes(before, o);
+    auto& history = ladder_.state().history;
+    for (std::size_t i = 0; i < actions.size(); ++i) {
+      auto& a = actions[i];
+      a.result = a.dry_run ? "dry-run: not carried out" : watch::carry_out(a, l_.watch, l_.config, interrupt_);
+      history[history.size() - actions.size() + i].result = a.result;
+      audit_.log({{"event", "action"},
+                  {"action", watch::to_string(a.kind)},
+                  {"target", a.target},
+                  {"cause", a.cause},
+                  {"dry_run", a.dry_run},
+                  {"result", a.result}});
+    }
+    watch::save_state(ladder_.state());
+    ping();
+  }
+
+  void log_changes(const std::map<std::string, watch::Layer>& before, const watch::Observation& o) {
+    for (const auto& [name, l] : ladder_.state().layers) {
+      auto it = before.find(name);
+      if (it != before.end() && it->second.health == l.health) continue;
+      std::string why = name == "gateway"    ? o.why_gateway
+                        : name == "internet" ? o.why_internet
+                        : name == "zerotier" ? o.why_zerotier
+                                             : "";
+      if (name.rfind("rule.", 0) == 0 && o.why_rules.count(name.substr(5))) why = o.why_rules.at(name.substr(5));
+      audit_.log({{"event", "layer"}, {"layer", name}, {"health", watch::to_string(l.health)}, {"why", why}});
+    }
+  }
+
+  void ping() {
+    if (ping_) systemd::notify("WATCHDOG=1");
+  }
+
+  // Sleeps to t, pinging the watchdog on the way; true on a stop signal.
+  bool sleep_until(steady::time_point t) {
+    for (;;) {
+      auto next = ping_ ? std::min(t, steady::now() + *ping_) : t;
+      if (interrupt_.wait_until(next)) return true;
+      if (steady::now() >= t) return false;
+      ping();
+    }
+  }
+
+  Loaded l_;
+  AuditLog audit_;
+  watch::Ladder ladder_;
+  std::optional<steady::duration> ping_;
+  cli::SignalInterrupt interrupt_;
+};
+}  // namespace
+
+cli::Runner setup_run(CLI::App& sub) {
+  auto f = std::make_shared<RunFlags>();
+  add_config_option(sub, f->config);
+  sub.add_flag("--dry-run", f->dry_run, "Decide and record every action, carry none out (as mode = \"observe\")");
+  return [f] {
+    auto l = load(f->config);
+    if (f->dry_run) l.watch.observe = true;
+    cli::block_stop_signals();
+    std::optional<FileLock> single;
+    try {
+      single.emplace("watch-run.lock", std::chrono::milliseconds(0));
+    } catch (const LockBusy&) {
+      throw SystemError(fmt::format("another bdctl-watch run is running (it holds {})", lock_path("watch-run.lock")));
+    }
+    Daemon d(std::move(l), {"bdctl-watch", "run"});
+    int rounds = d.loop();
+    return run_outcome(rounds, watch::load_state());
+  };
+}
+
+}  // namespace bdctl::watch_tool
