@@ -62,7 +62,7 @@ ip -n "${T_PREFIX}pi" link add sitelan0 type veth peer name ztabcdef12
 mkdir -p "$T_TMP/zt/networks.d"
 touch "$T_TMP/zt/networks.d/8056c2e21c000001.conf" "$T_TMP/zt/networks.d/8056c2e21c000001.local.conf"
 sed 's/^#\([^ ]\)/\1/' "$BDCTL_SRC/etc/bdctl.toml.example" >"$T_TMP/site.toml"
-relays="bms1 fan nuc_power radio spare_udp spare_usb station"
+relays="bms1 fan hotspot nuc_power radio spare_udp spare_usb station"
 
 # Every tool the build made has a completion file that registers itself.
 for tool in $(built_tools) bdctl; do
@@ -126,7 +126,7 @@ has "check: --only offers groups and lan.<target> checks from the config" "zerot
 # bdctl, the front command: verbs, then each tool's own completion, loaded
 # through bash-completion's loader (as installed) ...
 ln -s "$comp"/bdctl-* "$T_TMP/user/completions/"
-exactly "bdctl: verbs and help" "check config confirm help mss pending relay rollback route" bdctl "bdctl "
+exactly "bdctl: verbs and help" "check config confirm help mss pending relay rollback route watch" bdctl "bdctl "
 exactly "bdctl: verbs by prefix" "relay rollback route" bdctl "bdctl r"
 exactly "bdctl: its options" "--help --version" bdctl "bdctl --"
 exactly "bdctl help: verbs" "relay rollback route" bdctl "bdctl help r"

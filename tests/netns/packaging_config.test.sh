@@ -23,7 +23,7 @@ sed 's/^#\([^ ]\)/\1/' "$example" >"$site"
 chmod 600 "$site"
 check_exit "uncommented: bdctl-relay list accepts it" 0 bdctl-relay --config "$site" list --json
 cp "$T_TMP/out" "$T_TMP/relays.json"
-check_eq "uncommented: the relays" "bms1 fan nuc_power radio spare_udp spare_usb station" \
+check_eq "uncommented: the relays" "bms1 fan hotspot nuc_power radio spare_udp spare_usb station" \
   "$(python3 -c 'import json,sys; print(" ".join(sorted(r["name"] for r in json.load(sys.stdin)["relays"])))' <"$T_TMP/relays.json")"
 check_eq "uncommented: no warning (mode 600)" "" "$(cat "$T_TMP/err")"
 check_exit "uncommented: bdctl-check --list accepts it" 0 bdctl-check --config "$site" --list

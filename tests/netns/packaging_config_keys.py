@@ -17,8 +17,9 @@ src = pathlib.Path(sys.argv[1])
 example = pathlib.Path(sys.argv[2]).read_text()
 
 read, free_tables, named_tables = set(), set(), set()
-call = re.compile(r'get_(?:string|int|bool|duration|strings)\(\s*(k \+ )?"([a-z_.]+)"')
-prefix_re = re.compile(r'std::string k = "([a-z_]+)\." \+')
+# bdctl-watch's config reads through duration(c, KEY, ...) and count(c, KEY, ...) too.
+call = re.compile(r'(?:get_(?:string|int|bool|duration|strings)\(|\b(?:duration|count)\(c,\s*)\s*(k \+ )?"([a-z_.]+)"')
+prefix_re = re.compile(r'std::string k = "([a-z_.]+)\." \+')
 for path in list(src.glob("lib/src/**/*.cpp")) + list(src.glob("tools/**/*.cpp")):
     prefix = None
     for line in path.read_text().splitlines():

@@ -40,7 +40,7 @@ while True:
 ' "$T_TMP/notify" "$T_TMP/notify.log"
 for i in $(seq 100); do [ -S "$T_TMP/notify" ] && break; sleep 0.05; done
 
-write_config() {  # write_config INTERNET_TARGETS [MORE...]
+write_config() {  # [SETTLE= UPLINK= REBOOT=] write_config INTERNET_TARGETS [MORE LINES...]
   cat >"$T_TMP/bdctl.toml" <<TOML
 [boards.lan2]
 driver = "kmtronic-http"
@@ -54,10 +54,10 @@ cooldown = "0s"
 [watch]
 interval = "500ms"
 boot_grace = "0s"
-settle = "2s"
+settle = "${SETTLE:-2s}"
 zerotier_down_for = "2s"
-uplink_down_for = "60s"
-reboot_after = "120s"
+uplink_down_for = "${UPLINK:-60s}"
+reboot_after = "${REBOOT:-120s}"
 internet_targets = $1
 $(printf '%s\n' "${@:2}")
 TOML
@@ -134,19 +134,7 @@ check "... recorded as a dry run" grep -q '^restart-zerotier zerotier-one.servic
 fresh
 zt_state ok-route
 on lan ip addr del 192.168.1.1/24 dev eth0
-write_config "$UP_TARGETS" 'hotspot_relay = "hotspot"' 'hotspot_cycle = "1s"' 'uplink_down_for = "2s"' \
-  'settle = "30s"'
-# (the last uplink_down_for and settle win: TOML refuses a key twice, so drop the first ones)
-python3 - "$T_TMP/bdctl.toml" <<'PY'
-import sys
-p = sys.argv[1]; seen = set(); out = []
-for line in reversed(open(p).read().splitlines()):
-    k = line.split("=")[0].strip() if "=" in line and not line.startswith("[") else None
-    if k in ("uplink_down_for", "settle") and k in seen: continue
-    if k: seen.add(k)
-    out.append(line)
-open(p, "w").write("\n".join(reversed(out)) + "\n")
-PY
+SETTLE=30s UPLINK=2s write_config "$UP_TARGETS" 'hotspot_relay = "hotspot"' 'hotspot_cycle = "1s"'
 check_exit "the hotspot's rail is on, at rest" 0 pi_run bdctl-relay on hotspot --json
 daemon
 wait_history() {  # wait_history PATTERN SECONDS
@@ -168,17 +156,7 @@ check_eq "no ZeroTier restart for a dead uplink" 1 "$(count "$T_TMP/sd.log" '^Re
 
 # --- everything dead: one reboot, none after, counted across a daemon restart ---
 fresh
-write_config "$DEAD_TARGETS" 'reboot_after = "3s"' 'uplink_down_for = "1s"'
-python3 - "$T_TMP/bdctl.toml" <<'PY'
-import sys
-p = sys.argv[1]; seen = set(); out = []
-for line in reversed(open(p).read().splitlines()):
-    k = line.split("=")[0].strip() if "=" in line and not line.startswith("[") else None
-    if k in ("uplink_down_for", "reboot_after") and k in seen: continue
-    if k: seen.add(k)
-    out.append(line)
-open(p, "w").write("\n".join(reversed(out)) + "\n")
-PY
+REBOOT=3s UPLINK=1s write_config "$DEAD_TARGETS"
 daemon
 check "logind's Reboot asked for, non-interactive" wait_for "$T_TMP/sd.log" '^Reboot interactive=0' 15
 sleep 3

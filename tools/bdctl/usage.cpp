@@ -20,7 +20,7 @@ const std::vector<std::pair<std::string, std::string>>& known() {
       {"relay", "Reset equipment through relays and power rails, safely"},
       {"rollback", "Undo the pending change now"},
       {"route", "Route between the ZeroTier network and the site LAN"},
-      {"watch", "The recovery ladder: which layer is broken, what to do, within budgets"},
+      {"watch", "Repair the broken layer of the backdoor, within budgets"},
   };
   return tools;
 }
