@@ -74,9 +74,9 @@ WatchConfig WatchConfig::from(const Config& c) {
   count(c, "watch.max_cycles_per_day", w.max_cycles_per_day);
   count(c, "watch.max_reboots_per_day", w.max_reboots_per_day);
   if (c.has("watch.internet_targets")) w.internet_targets = c.get_strings("watch.internet_targets");
-  for (std::size_t i = 0; i < w.internet_targets.size(); ++i) {
+  for (const auto& t : w.internet_targets) {
     try {
-      check::parse_target("internet=" + w.internet_targets[i]);
+      check::parse_target("internet=" + t);
     } catch (const InputError& e) {
       throw InputError(fmt::format("{}: {}", c.where("watch.internet_targets"), e.what()));
     }
