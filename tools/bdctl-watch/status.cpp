@@ -1,6 +1,5 @@
 // bdctl-watch status: what the daemon recorded of each layer, its budgets and
 // what comes next; no probe, so it answers at once.
-#include "bdctl/fileio.hpp"
 #include "render.hpp"
 #include "watch_verbs.hpp"
 
@@ -11,8 +10,9 @@ cli::Runner setup_status(CLI::App& sub) {
   add_config_option(sub, *path);
   return [path] {
     auto l = load(*path);
-    bool exists = read_own_file(watch::state_path(), 1 << 20).has_value();
-    watch::Ladder ladder(l.watch, watch::load_state());
+    auto recorded = watch::read_state();  // one read: nothing recorded is not ok
+    bool exists = recorded.has_value();
+    watch::Ladder ladder(l.watch, std::move(recorded).value_or(watch::State{}));
     return status_outcome(ladder, clock_now(), exists);
   };
 }

@@ -134,6 +134,8 @@ class Ladder {
 // The state file (paths::state_dir()/watch/state.json); an empty State when absent.
 std::string state_path();
 State load_state();
+// The state file, nullopt when there is none yet (nothing recorded).
+std::optional<State> read_state();
 // Written atomically, and only when its text changed (the Pi's SD card).
 void save_state(const State& s);
 std::string state_json(const State& s);

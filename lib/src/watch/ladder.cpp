@@ -66,14 +66,20 @@ std::string to_string(Kind k) {
   return "pulse";
 }
 
+namespace {
+// Whether a counts against the budget of k on target at now: same mode,
+// after the last reset, inside the window. An action stamped in the future
+// (the clock went back) still counts.
+bool counts(const Action& a, const WatchConfig& c, const State& s, Kind k, const std::string& target,
+            std::int64_t now) {
+  return a.kind == k && a.target == target && a.dry_run == c.observe && a.at_ms > s.reset_ms &&
+         a.at_ms > now - window_of(k);
+}
+}  // namespace
+
 int Ladder::used(Kind k, const std::string& target, std::int64_t now_ms) const {
-  int n = 0;
-  for (const auto& a : s_.history)
-    // An action stamped in the future (the clock went back) still counts.
-    if (a.kind == k && a.target == target && a.dry_run == c_.observe && a.at_ms > s_.reset_ms &&
-        a.at_ms > now_ms - window_of(k))
-      ++n;
-  return n;
+  return static_cast<int>(std::count_if(s_.history.begin(), s_.history.end(),
+                                        [&](const Action& a) { return counts(a, c_, s_, k, target, now_ms); }));
 }
 
 namespace {
@@ -105,12 +111,9 @@ std::optional<std::int64_t> budget_free_at(const WatchConfig& c, const State& s,
   auto b = budget_of(c, k, target);
   if (used < b.max) return now;
   std::int64_t free_at = now + window_of(k);  // the oldest counted one leaves the window
-  for (const auto& a : s.history)
-    if (a.kind == k && a.target == target && a.dry_run == c.observe && a.at_ms > s.reset_ms &&
-        a.at_ms > now - window_of(k)) {
-      free_at = std::max(now, a.at_ms + window_of(k));
-      break;
-    }
+  auto oldest = std::find_if(s.history.begin(), s.history.end(),
+                             [&](const Action& a) { return counts(a, c, s, k, target, now); });
+  if (oldest != s.history.end()) free_at = std::max(now, oldest->at_ms + window_of(k));
   if (b.strict || b.max <= 0) return b.max <= 0 ? std::nullopt : std::optional(free_at);
   const Action* last = last_of(s, k, target);
   std::int64_t slow = last ? last->at_ms + c.slow_retry.count() : now;

@@ -83,10 +83,13 @@ State state_from_json(const std::string& text, const std::string& source) {
   return s;
 }
 
-State load_state() {
+std::optional<State> read_state() {
   auto text = read_own_file(state_path(), 1 << 20);
-  return text ? state_from_json(*text, state_path()) : State{};
+  if (!text) return std::nullopt;
+  return state_from_json(*text, state_path());
 }
+
+State load_state() { return read_state().value_or(State{}); }
 
 void save_state(const State& s) {
   std::string text = state_json(s);
