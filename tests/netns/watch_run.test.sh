@@ -107,6 +107,9 @@ check "the daemon pings its watchdog (at least every 500ms: $pings pings)" test 
 check_exit "status: every layer up now" 0 pi_run bdctl-watch status --json
 stop_daemon
 check_eq "SIGTERM stops it cleanly" 0 "$D_RC"
+pi_run bdctl-watch status --json >"$T_TMP/stale.json"; RC=$?
+check_eq "status once the daemon is gone: not ok, though every layer was last up" "1 False False" \
+  "$RC $(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["ok"], d["running"])' "$T_TMP/stale.json")"
 check "the audit log has the decision with its cause" \
   grep -q '"event":"action","action":"restart-zerotier".*ZeroTier not ONLINE for 2s' "$BDCTL_LOG_DIR/watch-audit.log"
 

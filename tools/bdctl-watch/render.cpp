@@ -97,13 +97,14 @@ cli::Outcome doc(const char* command, bool ok) {
 }
 }  // namespace
 
-cli::Outcome status_outcome(const watch::Ladder& l, const watch::Clock& t, bool state_exists) {
+cli::Outcome status_outcome(const watch::Ladder& l, const watch::Clock& t, bool state_exists, bool running) {
   auto ls = layers(l, t);
-  // Nothing recorded is nothing observed: not ok.
-  cli::Outcome o = doc("status", state_exists && ls.all_up);
+  // Nothing recorded, or a record no daemon keeps current, is nothing observed: not ok.
+  cli::Outcome o = doc("status", state_exists && running && ls.all_up);
   o.json["mode"] = l.config().observe ? "observe" : "act";
   o.json["state_file"] = watch::state_path();
   o.json["recorded"] = state_exists;
+  o.json["running"] = running;
   o.json["layers"] = ls.json;
   o.json["outage_ms"] = l.state().outage_ms;
   o.json["budgets"] = budgets(l, t.now_ms);
@@ -111,6 +112,8 @@ cli::Outcome status_outcome(const watch::Ladder& l, const watch::Clock& t, bool 
   o.json["last_action"] = h.empty() ? Json(nullptr) : action_json(h.back());
   if (!state_exists)
     o.text = fmt::format("nothing recorded yet in {} (is bdctl-watch run going?)\n", watch::state_path());
+  else if (!running)
+    o.text = "bdctl-watch run is not running: this is the last record, not now\n";
   o.text += ls.text;
   for (const auto& b : o.json["budgets"])
     o.text +=

@@ -9,8 +9,8 @@
 namespace bdctl::watch_tool {
 
 // What the state file says of each layer, and what comes next (exit 1 when
-// a layer is down or not observed yet).
-cli::Outcome status_outcome(const watch::Ladder& l, const watch::Clock& t, bool state_exists);
+// a layer is down or not observed yet, or no daemon keeps the record current).
+cli::Outcome status_outcome(const watch::Ladder& l, const watch::Clock& t, bool state_exists, bool running);
 // One probe round now: what was seen, what the daemon would do, and why.
 cli::Outcome plan_outcome(const watch::Observation& o, const std::vector<watch::Action>& would,
                           const watch::Ladder& after, const watch::Clock& t);

@@ -14,6 +14,8 @@ namespace bdctl::watch_tool {
 // reset), and the audit log of decisions, actions and resets.
 inline constexpr const char* kWatchLock = "watch.lock";
 inline constexpr const char* kWatchAudit = "watch-audit.log";
+// Held by `run` for its whole life: one daemon, and proof to status that it runs.
+inline constexpr const char* kWatchRunLock = "watch-run.lock";
 
 // The config file and its [watch], read and validated the same way for every verb.
 struct Loaded {
