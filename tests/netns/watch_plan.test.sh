@@ -88,6 +88,56 @@ check_eq "... the budget is back" 0 \
   "$(pi_run bdctl-watch status --json | field /dev/stdin '[b for b in d["budgets"] if b["action"]=="restart-zerotier"][0]["used"]')"
 check "... and the reset is audited" grep -q '"event":"reset"' "$BDCTL_LOG_DIR/watch-audit.log"
 
+# --- bdctl-check's watch.* checks, from the same record ---
+wc_() { pi_run bdctl-check --only watch --json | jq -r '.checks[] | "\(.name) \(.status) \(.summary)"'; }
+wc_ >"$T_TMP/wc.txt"
+check "watch.daemon: [watch] set but no run watching is a warning saying how to start it" \
+  grep -qx 'watch.daemon warning \[watch\] is configured but no bdctl-watch run is watching: nothing heals the backdoor (systemctl enable --now bdctl-watch)' "$T_TMP/wc.txt"
+check "watch.budgets: within budgets, each counted" \
+  grep -q '^watch.budgets ok within budgets: restart-zerotier zerotier-one.service 0/3 per hour, cycle-hotspot hotspot 0/6 per day, reboot system 0/1 per day' "$T_TMP/wc.txt"
+check "watch.last_action: the last one, its age and cause" \
+  grep -qx 'watch.last_action ok restart-zerotier zerotier-one.service 30m ago: earlier' "$T_TMP/wc.txt"
+mkdir -p "$BDCTL_LOCK_DIR"
+bg flock -o "$BDCTL_LOCK_DIR/watch-run.lock" sleep 60  # what a live run holds for its whole life
+for i in $(seq 50); do pi_run bdctl-check --only watch.daemon --json | grep -q '"status":"ok"' && break; sleep 0.1; done
+check "watch.daemon ok while a run holds its lock" grep -q '^watch.daemon ok bdctl-watch run is watching' <(wc_)
+kill "${T_PIDS[-1]}"
+cp "$BDCTL_STATE_DIR/watch/state.json" "$T_TMP/state.keep"
+python3 - "$BDCTL_STATE_DIR/watch/state.json" "$now_ms" <<'PY'
+import json, sys
+p, now = sys.argv[1], int(sys.argv[2])
+d = json.load(open(p)); d["reset_ms"] = 0
+a = lambda m, r: {"kind": "restart-zerotier", "layer": "zerotier", "target": "zerotier-one.service",
+                  "cause": "ZeroTier not ONLINE", "at_ms": now - m * 60000, "dry_run": False, "result": r}
+d["history"] = [a(40, "ok"), a(20, "ok"), a(2, "org.freedesktop.systemd1.NoSuchUnit: Unit zerotier-one.service not found.")]
+json.dump(d, open(p, "w"))
+PY
+wc_ >"$T_TMP/wc.txt"
+check "three restarts this hour: the budget is spent, a warning with when it frees" \
+  grep -q '^watch.budgets warning spent: restart-zerotier zerotier-one.service (3 of 3 per hour; next possible at 20' "$T_TMP/wc.txt"
+check "... and the failed last action is a warning with its error" \
+  grep -qx 'watch.last_action warning restart-zerotier zerotier-one.service 2m ago failed: org.freedesktop.systemd1.NoSuchUnit: Unit zerotier-one.service not found. (cause: ZeroTier not ONLINE)' "$T_TMP/wc.txt"
+python3 - "$BDCTL_STATE_DIR/watch/state.json" "$now_ms" <<'PY'
+import json, sys
+p, now = sys.argv[1], int(sys.argv[2])
+d = json.load(open(p))
+d["history"] = [{"kind": "reboot", "layer": "system", "target": "system", "cause": "nothing answered for 30m",
+                 "at_ms": now - 300000, "dry_run": False, "result": "ok"}]
+json.dump(d, open(p, "w"))
+PY
+wc_ >"$T_TMP/wc.txt"
+check "after the watch's reboot: watch.last_action shows it and its cause" \
+  grep -q '^watch.last_action warning bdctl-watch rebooted the Pi 5m ago (20.*): nothing answered for 30m$' "$T_TMP/wc.txt"
+check "... and the strict reboot budget is spent until a day after it" \
+  grep -q '^watch.budgets warning spent: reboot system (1 of 1 per day; next possible at ' "$T_TMP/wc.txt"
+echo '{"version":1,' >"$BDCTL_STATE_DIR/watch/state.json"
+check_eq "an unreadable record: every watch.* check unknown, none ok" "unknown unknown unknown" \
+  "$(pi_run bdctl-check --only watch --json | jq -r '[.checks[].status] | join(" ")')"
+cp "$T_TMP/state.keep" "$BDCTL_STATE_DIR/watch/state.json"
+sed '/^\[watch\]/,$d' "$T_TMP/bdctl.toml" >"$T_TMP/nowatch.toml"
+check_eq "without [watch], bdctl-check has no watch.* checks" 0 \
+  "$(BDCTL_CONFIG=$T_TMP/nowatch.toml pi_run bdctl-check --json | jq '[.checks[].name | select(startswith("watch."))] | length')"
+
 rm -f "$BDCTL_STATE_DIR/watch/state.json"
 pi_run bdctl-watch status --json >"$T_TMP/status.json"; RC=$?
 check_eq "status with nothing recorded is not ok" "1 False" "$RC $(field "$T_TMP/status.json" 'd["ok"]')"

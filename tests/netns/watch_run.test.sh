@@ -53,7 +53,7 @@ rest = "on"
 cooldown = "0s"
 [watch]
 interval = "500ms"
-boot_grace = "0s"
+boot_grace = "${GRACE:-0s}"
 settle = "${SETTLE:-2s}"
 zerotier_down_for = "2s"
 uplink_down_for = "${UPLINK:-60s}"
@@ -105,6 +105,8 @@ check "history: the re-apply, carried out" grep -q '^reapply-route bdctl-route r
 pings=$(count "$T_TMP/notify.log" 'WATCHDOG=1')
 check "the daemon pings its watchdog (at least every 500ms: $pings pings)" test "$pings" -ge 8
 check_exit "status: every layer up now" 0 pi_run bdctl-watch status --json
+check_eq "bdctl-check: watch.daemon ok while the run watches" ok \
+  "$(pi_run bdctl-check --only watch.daemon --json | jq -r '.checks[0].status')"
 stop_daemon
 check_eq "SIGTERM stops it cleanly" 0 "$D_RC"
 pi_run bdctl-watch status --json >"$T_TMP/stale.json"; RC=$?
@@ -169,6 +171,56 @@ sleep 5
 stop_daemon
 check_eq "one reboot in all: the daily budget survives the daemon's restart" 1 "$(count "$T_TMP/sd.log" '^Reboot')"
 check "bdctl-watch history shows the reboot's cause" grep -q '^reboot system real ok' <(history_of)
+
+# --- a round that hangs stops the watchdog pings; they come back when it ends ---
+fresh
+on lan ip addr add 192.168.1.1/24 dev eth0  # the hotspot answers again: only ZeroTier is judged below
+write_config "$UP_TARGETS"
+zt_state ok-route
+daemon
+check "READY=1 again" wait_for "$T_TMP/notify.log" 'READY=1' 10
+sleep 1
+mkdir -p "$BDCTL_LOCK_DIR"
+bg flock -o "$BDCTL_LOCK_DIR/watch.lock" sleep 4  # the next round blocks on it, as on a hung disk
+mono() { python3 -c 'import time; print("%.3f" % time.monotonic())'; }
+t0=$(mono)
+sleep 3.5
+t1=$(mono)
+sleep 3
+t2=$(mono)
+stop_daemon
+pings_in() {  # pings_in FROM SKIP TO: the pings between FROM+SKIP and TO
+  awk -v a="$1" -v s="$2" -v b="$3" '$2 == "WATCHDOG=1" && $1 > a + s && $1 < b' "$T_TMP/notify.log" | wc -l
+}
+check_eq "no WATCHDOG=1 while the round hangs (from 1s after the hang starts)" 0 "$(pings_in "$t0" 1 "$t1")"
+after=$(pings_in "$t1" 0.6 "$t2")
+check "... and the pings resume once the round ends ($after in the next 2.4s)" test "$after" -ge 2
+
+# --- boot grace: nothing before the system has been up that long ---
+fresh
+restarts=$(count "$T_TMP/sd.log" '^RestartUnit')
+GRACE=$(($(cut -d. -f1 /proc/uptime) + 3600))s write_config "$UP_TARGETS"  # an hour past this uptime
+zt_state offline
+daemon
+sleep 4
+check_eq "plan: gateway and internet up, zerotier down" "up up down" \
+  "$(pi_run bdctl-watch plan --json | jq -r '[.observed.gateway.health, .observed.internet.health, .observed.zerotier.health] | join(" ")')"
+check_eq "... the restart waits for the boot grace" "boot grace" \
+  "$(pi_run bdctl-watch plan --json | jq -r '.layers[] | select(.name == "zerotier") | .next.waiting')"
+stop_daemon
+check_eq "... and none was made" "$restarts" "$(count "$T_TMP/sd.log" '^RestartUnit')"
+
+# --- ZeroTier flapping (down under 1s at a time, 3s down in all): no restart ---
+fresh
+write_config "$UP_TARGETS"
+zt_state ok-route
+daemon
+for i in 1 2 3 4; do zt_state offline; sleep 0.7; zt_state ok-route; sleep 0.7; done
+sleep 1
+stop_daemon
+check_eq "a flapping ZeroTier is not restarted" "$restarts" "$(count "$T_TMP/sd.log" '^RestartUnit')"
+check "... its changes are in the audit log" grep -q '"event":"layer","layer":"zerotier","health":"down"' \
+  "$BDCTL_LOG_DIR/watch-audit.log"
 
 # --- a second daemon is refused ---
 daemon

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
                               "  bdctl-watch plan\n"
                               "  bdctl-watch status --json | jq '.layers[] | {name, health}'\n"
                               "  bdctl-watch history\n"
+                              "  bdctl-watch hwdog enable --timeout 15s\n"
                               "Exit status: 0 ok, 1 a layer is down or not observed (status, plan) or a failure,\n"
                               "2 bad usage or config. See bdctl-watch(8), bdctl.toml(5)."};
   return cli::run_verbs(
@@ -26,6 +27,8 @@ int main(int argc, char** argv) {
            watch_tool::setup_status},
           {"history", "The actions taken (or, observing, decided), with their causes", watch_tool::setup_history},
           {"reset", "Give every budget back: count only actions from now on (audited)", watch_tool::setup_reset},
+          {"hwdog", "The hardware watchdog, whether systemd pets it; enable writes the drop-in",
+           watch_tool::setup_hwdog},
       },
       argc, argv);
 }

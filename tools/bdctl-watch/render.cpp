@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <limits>
+
 #include "bdctl/audit.hpp"
 #include "bdctl/printable.hpp"
 
@@ -71,19 +73,10 @@ Layers layers(const watch::Ladder& l, const watch::Clock& t) {
 }
 
 Json budgets(const watch::Ladder& l, std::int64_t now) {
-  const auto& c = l.config();
   Json out = Json::array();
-  auto one = [&](watch::Kind k, const std::string& target, int max, const char* per) {
-    out.push_back({{"action", watch::to_string(k)},
-                   {"target", target},
-                   {"used", l.used(k, target, now)},
-                   {"max", max},
-                   {"per", per}});
-  };
-  one(watch::Kind::restart_zerotier, c.zerotier_unit, c.max_restarts_per_hour, "hour");
-  if (!c.hotspot_relay.empty()) one(watch::Kind::cycle_hotspot, c.hotspot_relay, c.max_cycles_per_day, "day");
-  one(watch::Kind::reboot, "system", c.max_reboots_per_day, "day");
-  for (const auto& [name, r] : c.rules) one(watch::Kind::pulse, name, r.max_per_day, "day");
+  for (const auto& b : l.budgets(now))
+    out.push_back(
+        {{"action", watch::to_string(b.kind)}, {"target", b.target}, {"used", b.used}, {"max", b.max}, {"per", b.per}});
   return out;
 }
 
@@ -166,6 +159,81 @@ cli::Outcome reset_outcome(std::int64_t at_ms, int cleared) {
   o.json["reset"] = iso8601_ms(at_ms);
   o.json["cleared"] = cleared;
   o.text = fmt::format("budgets reset at {} ({} action(s) no longer counted)\n", iso8601_ms(at_ms), cleared);
+  return o;
+}
+
+namespace {
+Json opt(const std::optional<int>& s) { return s ? Json(std::int64_t(*s) * 1000) : Json(nullptr); }
+
+Json device_json(const hwdog::Device& d) {
+  return {{"name", d.name},
+          {"device", d.path},
+          {"identity", printable(d.identity)},
+          {"timeout_ms", opt(d.timeout_s)},
+          {"min_timeout_ms", opt(d.min_timeout_s)},
+          {"max_timeout_ms", opt(d.max_timeout_s)},
+          {"max_from", d.max_source.empty() ? Json(nullptr) : Json(d.max_source)},
+          {"active", d.active ? Json(*d.active) : Json(nullptr)},
+          {"nowayout", d.nowayout ? Json(*d.nowayout) : Json(nullptr)}};
+}
+
+Json manager_json(const HwdogReport& r) {
+  if (!r.manager) return {{"reachable", false}, {"error", printable(r.manager_error)}};
+  const auto& m = *r.manager;
+  Json runtime = nullptr;
+  if (m.runtime_usec)
+    runtime =
+        *m.runtime_usec == std::numeric_limits<std::uint64_t>::max() ? Json("default") : Json(*m.runtime_usec / 1000);
+  Json ping = nullptr;
+  if (m.last_ping_usec)
+    ping = *m.last_ping_usec ? Json(iso8601_ms(std::int64_t(*m.last_ping_usec / 1000))) : Json("never");
+  return {{"reachable", true},
+          {"runtime_watchdog_ms", runtime},
+          {"device", m.device ? Json(*m.device) : Json(nullptr)},
+          {"last_ping", ping}};
+}
+
+std::string secs(const std::optional<int>& s) { return s ? fmt::format("{}s", *s) : "?"; }
+}  // namespace
+
+cli::Outcome hwdog_outcome(const HwdogReport& r) {
+  // show: ok when the watchdog is seen to work; enable/disable: when the drop-in was written.
+  cli::Outcome o = doc("hwdog", r.action != "show" || r.problems.empty());
+  o.json["action"] = r.action;
+  o.json["changed"] = r.changed;
+  Json devs = Json::array();
+  for (const auto& d : r.devices) devs.push_back(device_json(d));
+  o.json["devices"] = devs;
+  o.json["used"] = r.device ? Json(r.device->name) : Json(nullptr);
+  o.json["systemd"] = manager_json(r);
+  o.json["dropin"] = {{"path", hwdog::dropin_path()},
+                      {"exists", r.dropin.exists},
+                      {"timeout_ms", opt(r.dropin.timeout_s)},
+                      {"device", r.dropin.exists ? Json(r.dropin.device) : Json(nullptr)}};
+  o.json["problems"] = r.problems;
+  if (r.action != "show")
+    o.text += fmt::format(
+        "{} {}\n", r.changed ? (r.action == "enable" ? "wrote" : "removed") : "unchanged:", hwdog::dropin_path());
+  for (const auto& d : r.devices)
+    o.text +=
+        fmt::format("{} {:<14} {}  timeout {}, max {}{}, {}\n", d.name == (r.device ? r.device->name : "") ? "*" : " ",
+                    d.path, d.identity.empty() ? "(unnamed)" : printable(d.identity), secs(d.timeout_s),
+                    secs(d.max_timeout_s), d.max_source == "driver" ? " (known driver)" : "",
+                    !d.active   ? "state unknown"
+                    : *d.active ? "counting"
+                                : "stopped");
+  const auto& m = o.json["systemd"];
+  if (r.manager)  // unreachable: the problem says why
+    o.text += fmt::format("systemd: RuntimeWatchdogSec {}, last ping {}\n",
+                          m["runtime_watchdog_ms"].is_number()
+                              ? format_duration(Millis(m["runtime_watchdog_ms"].get<std::int64_t>()))
+                          : m["runtime_watchdog_ms"].is_null() ? "unknown"
+                                                               : m["runtime_watchdog_ms"].get<std::string>(),
+                          m["last_ping"].is_null() ? "unknown" : m["last_ping"].get<std::string>());
+  if (r.dropin.exists)
+    o.text += fmt::format("drop-in {}: RuntimeWatchdogSec={}\n", hwdog::dropin_path(), secs(r.dropin.timeout_s));
+  for (const auto& p : r.problems) o.text += "problem: " + p + "\n";
+  if (r.problems.empty()) o.text += "ok: systemd pets the hardware watchdog within its maximum\n";
   return o;
 }
 

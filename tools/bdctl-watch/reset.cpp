@@ -17,13 +17,7 @@ cli::Runner setup_reset(CLI::App& sub) {
     watch::Ladder ladder(l.watch, watch::load_state());
     auto now = unix_ms_now();
     int cleared = 0;
-    for (auto k : {watch::Kind::restart_zerotier, watch::Kind::cycle_hotspot, watch::Kind::reboot}) {
-      std::string target = k == watch::Kind::restart_zerotier ? l.watch.zerotier_unit
-                           : k == watch::Kind::cycle_hotspot  ? l.watch.hotspot_relay
-                                                              : "system";
-      cleared += ladder.used(k, target, now);
-    }
-    for (const auto& [name, r] : l.watch.rules) cleared += ladder.used(watch::Kind::pulse, name, now);
+    for (const auto& b : ladder.budgets(now)) cleared += b.used;
     ladder.state().reset_ms = now;
     audit.log({{"event", "reset"}, {"cleared", cleared}});
     watch::save_state(ladder.state());

@@ -138,9 +138,9 @@ cli::Runner setup_run(CLI::App& sub) {
     cli::block_stop_signals();
     std::optional<FileLock> single;
     try {
-      single.emplace(kWatchRunLock, std::chrono::milliseconds(0));
+      single.emplace(watch::kRunLock, std::chrono::milliseconds(0));
     } catch (const LockBusy&) {
-      throw SystemError(fmt::format("another bdctl-watch run is running (it holds {})", lock_path(kWatchRunLock)));
+      throw SystemError(fmt::format("another bdctl-watch run is running (it holds {})", lock_path(watch::kRunLock)));
     }
     Daemon d(std::move(l), {"bdctl-watch", "run"});
     int rounds = d.loop();

@@ -1,23 +1,9 @@
 // bdctl-watch status: what the daemon recorded of each layer, its budgets and
 // what comes next; no probe, so it answers at once.
-#include "bdctl/lock.hpp"
 #include "render.hpp"
 #include "watch_verbs.hpp"
 
 namespace bdctl::watch_tool {
-
-namespace {
-// A state file left by a daemon that died says nothing about now: the run
-// lock, held by a live `run`, says whether anyone is still watching.
-bool daemon_running() {
-  try {
-    FileLock probe(kWatchRunLock, std::chrono::milliseconds(0));
-    return false;
-  } catch (const LockBusy&) {
-    return true;
-  }
-}
-}  // namespace
 
 cli::Runner setup_status(CLI::App& sub) {
   auto path = std::make_shared<std::optional<std::string>>();
@@ -27,7 +13,7 @@ cli::Runner setup_status(CLI::App& sub) {
     auto recorded = watch::read_state();  // one read: nothing recorded is not ok
     bool exists = recorded.has_value();
     watch::Ladder ladder(l.watch, std::move(recorded).value_or(watch::State{}));
-    return status_outcome(ladder, clock_now(), exists, daemon_running());
+    return status_outcome(ladder, clock_now(), exists, watch::daemon_running());
   };
 }
 

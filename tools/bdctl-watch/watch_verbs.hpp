@@ -14,8 +14,6 @@ namespace bdctl::watch_tool {
 // reset), and the audit log of decisions, actions and resets.
 inline constexpr const char* kWatchLock = "watch.lock";
 inline constexpr const char* kWatchAudit = "watch-audit.log";
-// Held by `run` for its whole life: one daemon, and proof to status that it runs.
-inline constexpr const char* kWatchRunLock = "watch-run.lock";
 
 // The config file and its [watch], read and validated the same way for every verb.
 struct Loaded {
@@ -33,5 +31,6 @@ cli::Runner setup_plan(CLI::App& sub);
 cli::Runner setup_status(CLI::App& sub);
 cli::Runner setup_history(CLI::App& sub);
 cli::Runner setup_reset(CLI::App& sub);
+cli::Runner setup_hwdog(CLI::App& sub);
 
 }  // namespace bdctl::watch_tool

@@ -25,6 +25,9 @@
 namespace bdctl {
 class Config;
 }
+namespace bdctl::watch {
+struct WatchConfig;
+}
 
 namespace bdctl::check {
 
@@ -100,6 +103,7 @@ struct Settings {
   std::vector<std::pair<std::string, IpAddr>> static_hosts;  // must sit outside the pools
   std::vector<std::string> only, skip;                       // check names or groups
   std::optional<std::string> mss_configured;                 // [mss] as set's flags ("--pppoe"), if any
+  std::shared_ptr<const watch::WatchConfig> watch;           // [watch], if any: the watch.* checks
   // Told every second of a run past its first what it still waits for
   // ("waiting for lan.nuc (4s to the deadline)"), "" at the end: the tool's
   // status line on a terminal. Called from run()'s thread only.
@@ -112,7 +116,7 @@ void apply_config(const Config& cfg, Settings& s);
 
 // Every check name a run with these settings can produce, in report order.
 std::vector<std::string> check_names(const Settings& s);
-// Groups: "zerotier", "forwarding", "uplink", "lan", "plan".
+// Groups: "zerotier", "forwarding", "uplink", "lan", "plan", "watch".
 std::vector<std::string> group_names();
 // Names selected by --only/--skip; InputError for a name matching nothing.
 std::vector<std::string> selected_names(const Settings& s);

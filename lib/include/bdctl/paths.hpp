@@ -11,5 +11,8 @@ std::string sysctl_root();  // BDCTL_SYSCTL_ROOT, else /proc/sys
 std::string sysctl_dir();   // BDCTL_SYSCTL_DIR, else /etc/sysctl.d
 std::string config_file();  // BDCTL_CONFIG, else /etc/bdctl/bdctl.toml
 std::string log_dir();      // BDCTL_LOG_DIR, else /var/log/bdctl
+std::string sysfs_root();   // BDCTL_SYSFS_ROOT, else /sys (tests give a tree of their own)
+// BDCTL_SYSTEMD_CONF_DIR, else /etc/systemd/system.conf.d (the manager's drop-ins)
+std::string systemd_conf_dir();
 
 }  // namespace bdctl::paths

@@ -4,6 +4,7 @@
 // is the one libsystemd finds: DBUS_SYSTEM_BUS_ADDRESS is honoured, so tests
 // run a private bus with a stand-in manager (tests/sim/systemd).
 #pragma once
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,6 +18,14 @@ bool available();
 // sd_notify(3) to the service manager ("READY=1", "WATCHDOG=1", "STATUS=...");
 // false when not run as a notify service (no NOTIFY_SOCKET).
 bool notify(const std::string& state);
+
+// The manager's own pets of the hardware watchdog. A property this systemd
+// does not have yet (WatchdogDevice came in 250) is nullopt.
+struct ManagerWatchdog {
+  std::optional<std::uint64_t> runtime_usec;    // RuntimeWatchdogUSec: 0 off, UINT64_MAX the device's default
+  std::optional<std::string> device;            // WatchdogDevice ("" the default, /dev/watchdog0)
+  std::optional<std::uint64_t> last_ping_usec;  // WatchdogLastPingTimestamp, realtime; 0 never
+};
 
 class Manager {
  public:
@@ -45,6 +54,8 @@ class Manager {
   // logind's org.freedesktop.login1.Manager.Reboot(interactive=false).
   // SystemError with logind's error.
   void reboot();
+  // RuntimeWatchdogUSec, WatchdogDevice, WatchdogLastPingTimestamp.
+  ManagerWatchdog watchdog();
 
  private:
   struct Impl;

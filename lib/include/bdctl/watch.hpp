@@ -113,6 +113,15 @@ struct Clock {
   std::int64_t uptime_ms = 0;
 };
 
+// One budget: an action on its target, how many count now, and when the next may come.
+struct BudgetUse {
+  Kind kind = Kind::restart_zerotier;
+  std::string target;  // the unit, the relay, "system", the rule's name
+  int used = 0, max = 0;
+  const char* per = "day";                 // "hour" or "day"
+  std::optional<std::int64_t> free_at_ms;  // nullopt: never (max 0); <= now: now
+};
+
 class Ladder {
  public:
   Ladder(WatchConfig config, State state) : c_(std::move(config)), s_(std::move(state)) {}
@@ -122,6 +131,8 @@ class Ladder {
   std::vector<Next> next(const Clock& t) const;
   // How many actions of a kind (and target) count against its budget at now.
   int used(Kind k, const std::string& target, std::int64_t now_ms) const;
+  // Every budget the config sets (restarts, the hotspot's cycles, reboots, each rule's pulses).
+  std::vector<BudgetUse> budgets(std::int64_t now_ms) const;
   const State& state() const { return s_; }
   State& state() { return s_; }
   const WatchConfig& config() const { return c_; }
@@ -130,6 +141,11 @@ class Ladder {
   WatchConfig c_;
   State s_;
 };
+
+// The lock `bdctl-watch run` holds for its whole life (paths::lock_dir()):
+// one daemon, and the proof to status and bdctl-check that one is watching.
+inline constexpr const char* kRunLock = "watch-run.lock";
+bool daemon_running();
 
 // The state file (paths::state_dir()/watch/state.json); an empty State when absent.
 std::string state_path();

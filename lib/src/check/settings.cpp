@@ -9,6 +9,7 @@
 #include "bdctl/config.hpp"
 #include "bdctl/error.hpp"
 #include "bdctl/mss.hpp"
+#include "bdctl/watch.hpp"
 #include "internal.hpp"
 
 namespace bdctl::check {
@@ -160,9 +161,11 @@ void apply_config(const Config& cfg, Settings& s) {
   if (auto m = mss::options_from_config(cfg)) s.mss_configured = mss::describe(*m);
   if (auto v = cfg.get_duration("check.timeout")) s.timeout = *v;
   if (auto v = cfg.get_duration("check.deadline")) s.deadline = *v;
+  if (cfg.root().at_path("watch").as_table())
+    s.watch = std::make_shared<const watch::WatchConfig>(watch::WatchConfig::from(cfg));
 }
 
-std::vector<std::string> group_names() { return {"zerotier", "forwarding", "uplink", "lan", "plan"}; }
+std::vector<std::string> group_names() { return {"zerotier", "forwarding", "uplink", "lan", "plan", "watch"}; }
 
 std::vector<std::string> check_names(const Settings& s) {
   std::vector<std::string> n{"zerotier.service",   "zerotier.network", "zerotier.route", "zerotier.peers",
@@ -171,6 +174,7 @@ std::vector<std::string> check_names(const Settings& s) {
   for (const auto& t : s.targets) n.push_back("lan." + t.name);
   n.push_back("plan.duplicate");
   n.push_back("plan.ranges");
+  if (s.watch) n.insert(n.end(), {"watch.daemon", "watch.budgets", "watch.last_action"});
   return n;
 }
 
@@ -185,8 +189,7 @@ std::vector<std::string> selected_names(const Settings& s) {
       auto groups = group_names();
       bool group = std::find(groups.begin(), groups.end(), p) != groups.end();
       if (!any && !group)
-        throw InputError(
-            fmt::format("{} '{}': no such check or group (groups: zerotier, forwarding, uplink, lan, plan)", opt, p));
+        throw InputError(fmt::format("{} '{}': no such check or group (groups: {})", opt, p, fmt::join(groups, ", ")));
     }
   };
   validate(s.only, "--only");

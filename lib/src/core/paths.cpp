@@ -15,5 +15,7 @@ std::string sysctl_root() { return env_or("BDCTL_SYSCTL_ROOT", "/proc/sys"); }
 std::string sysctl_dir() { return env_or("BDCTL_SYSCTL_DIR", "/etc/sysctl.d"); }
 std::string config_file() { return env_or("BDCTL_CONFIG", "/etc/bdctl/bdctl.toml"); }
 std::string log_dir() { return env_or("BDCTL_LOG_DIR", "/var/log/bdctl"); }
+std::string sysfs_root() { return env_or("BDCTL_SYSFS_ROOT", "/sys"); }
+std::string systemd_conf_dir() { return env_or("BDCTL_SYSTEMD_CONF_DIR", "/etc/systemd/system.conf.d"); }
 
 }  // namespace bdctl::paths

@@ -47,6 +47,7 @@ struct Api {
   int (*call)(sd_bus*, sd_bus_message*, std::uint64_t, sd_bus_error*, sd_bus_message**);
   int (*read_basic)(sd_bus_message*, char, void*);
   int (*get_property_trivial)(sd_bus*, const char*, const char*, const char*, const char*, sd_bus_error*, char, void*);
+  int (*get_property_string)(sd_bus*, const char*, const char*, const char*, const char*, sd_bus_error*, char**);
   void (*error_free)(sd_bus_error*);
   sd_bus_message* (*message_unref)(sd_bus_message*);
   int (*notify)(int, const char*);
@@ -67,6 +68,7 @@ const Api& api() {
     sym(a.call, "sd_bus_call");
     sym(a.read_basic, "sd_bus_message_read_basic");
     sym(a.get_property_trivial, "sd_bus_get_property_trivial");
+    sym(a.get_property_string, "sd_bus_get_property_string");
     sym(a.error_free, "sd_bus_error_free");
     sym(a.message_unref, "sd_bus_message_unref");
     sym(a.notify, "sd_notify");
@@ -264,6 +266,37 @@ void Manager::reboot() {
   Call(impl_->bus, "org.freedesktop.login1", "/org/freedesktop/login1", "org.freedesktop.login1.Manager", "Reboot")
       .boolean(false)
       .no_value();
+}
+
+namespace {
+// A manager property; nullopt when this systemd has no such property (older
+// than the one that added it), SystemError for any other failure.
+std::optional<std::uint64_t> u64_property(sd_bus* bus, const char* name) {
+  BusError err;
+  std::uint64_t v = 0;
+  int r = api().get_property_trivial(bus, kDest, kPath, kManager, name, &err.e, 't', &v);
+  if (r >= 0) return v;
+  if (err.is("org.freedesktop.DBus.Error.UnknownProperty") || err.is("org.freedesktop.DBus.Error.InvalidArgs"))
+    return std::nullopt;
+  throw SystemError(err.text(std::string("systemd ") + name, r));
+}
+}  // namespace
+
+ManagerWatchdog Manager::watchdog() {
+  ManagerWatchdog w;
+  w.runtime_usec = u64_property(impl_->bus, "RuntimeWatchdogUSec");
+  w.last_ping_usec = u64_property(impl_->bus, "WatchdogLastPingTimestamp");
+  BusError err;
+  char* dev = nullptr;
+  int r = api().get_property_string(impl_->bus, kDest, kPath, kManager, "WatchdogDevice", &err.e, &dev);
+  if (r >= 0) {
+    w.device = dev ? dev : "";
+    std::free(dev);  // NOLINT(cppcoreguidelines-no-malloc): sd-bus hands over a malloc'd string
+  } else if (!err.is("org.freedesktop.DBus.Error.UnknownProperty") &&
+             !err.is("org.freedesktop.DBus.Error.InvalidArgs")) {
+    throw SystemError(err.text("systemd WatchdogDevice", r));
+  }
+  return w;
 }
 
 bool notify(const std::string& state) {

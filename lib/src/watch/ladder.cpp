@@ -121,6 +121,20 @@ std::optional<std::int64_t> budget_free_at(const WatchConfig& c, const State& s,
 }
 }  // namespace
 
+std::vector<BudgetUse> Ladder::budgets(std::int64_t now_ms) const {
+  std::vector<BudgetUse> out;
+  auto one = [&](Kind k, const std::string& target) {
+    int n = used(k, target, now_ms);
+    out.push_back({k, target, n, budget_of(c_, k, target).max, window_of(k) == kHour ? "hour" : "day",
+                   budget_free_at(c_, s_, n, k, target, now_ms)});
+  };
+  one(Kind::restart_zerotier, c_.zerotier_unit);
+  if (!c_.hotspot_relay.empty()) one(Kind::cycle_hotspot, c_.hotspot_relay);
+  one(Kind::reboot, "system");
+  for (const auto& [name, r] : c_.rules) one(Kind::pulse, name);
+  return out;
+}
+
 std::vector<Action> Ladder::step(const Observation& o, const Clock& t) {
   auto& gw = s_.layers[kGateway];
   auto& inet = s_.layers[kInternet];

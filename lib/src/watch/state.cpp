@@ -1,11 +1,18 @@
 // The ladder's memory in one small JSON file, rewritten only when its text
 // changes: timers, the outage, and the history the budgets count (a reboot
 // budget must survive the reboot it causes).
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/file.h>
+
+#include <cerrno>
+
 #include <nlohmann/json.hpp>
 
 #include "bdctl/error.hpp"
 #include "bdctl/fileio.hpp"
+#include "bdctl/handles.hpp"
+#include "bdctl/lock.hpp"
 #include "bdctl/paths.hpp"
 #include "bdctl/watch.hpp"
 
@@ -26,6 +33,20 @@ Kind kind_of(const std::string& s, const std::string& source) {
   throw SystemError(fmt::format("{}: unknown action '{}'", source, s));
 }
 }  // namespace
+
+bool daemon_running() {
+  // Read-only and shared, so that anyone who can read the lock can ask
+  // (bdctl-check as a user); no lock file: no run since boot (/run).
+  auto path = lock_path(kRunLock);
+  Fd f(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+  if (f.get() < 0) {
+    if (errno == ENOENT) return false;
+    throw SystemError(path, errno);
+  }
+  if (::flock(f.get(), LOCK_SH | LOCK_NB) == 0) return false;
+  if (errno == EWOULDBLOCK) return true;
+  throw SystemError("flock " + path, errno);
+}
 
 std::string state_path() { return paths::state_dir() + "/watch/state.json"; }
 

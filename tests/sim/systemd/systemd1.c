@@ -13,6 +13,11 @@
  *  - RestartUnit of a unit it does not run replies with a job, as systemd
  *    does for a unit file it knows: HOOKS/NAME, when it exists, is run (the
  *    test's stand-in for the service coming back); no hook is NoSuchUnit;
+ *  - the manager's watchdog properties come from the environment it was
+ *    started with: RuntimeWatchdogUSec=$SIM_RUNTIME_WATCHDOG_USEC (0 when
+ *    unset), WatchdogLastPingTimestamp=$SIM_WATCHDOG_LAST_PING (0), and
+ *    WatchdogDevice=$SIM_WATCHDOG_DEVICE; without it WatchdogDevice is
+ *    UnknownProperty, as on a systemd older than 250;
  *  - logind's Reboot(interactive) (org.freedesktop.login1) only records the
  *    call: the test's machine stays up.
  * Every call and every exit is a line in LOG.
@@ -242,18 +247,41 @@ static int get_active_state(sd_bus* bus, const char* path, const char* iface, co
   return sd_bus_message_append(reply, "s", ((struct unit*)ud)->state);
 }
 
+static uint64_t env_u64(const char* name) {
+  const char* v = getenv(name);
+  return v ? strtoull(v, NULL, 10) : 0;
+}
+
+static int get_watchdog_u64(sd_bus* bus, const char* path, const char* iface, const char* prop, sd_bus_message* reply,
+                            void* ud, sd_bus_error* err) {
+  (void)bus, (void)path, (void)iface, (void)ud, (void)err;
+  const char* var = strcmp(prop, "RuntimeWatchdogUSec") == 0 ? "SIM_RUNTIME_WATCHDOG_USEC" : "SIM_WATCHDOG_LAST_PING";
+  return sd_bus_message_append(reply, "t", env_u64(var));
+}
+
+static int get_watchdog_device(sd_bus* bus, const char* path, const char* iface, const char* prop,
+                               sd_bus_message* reply, void* ud, sd_bus_error* err) {
+  (void)bus, (void)path, (void)iface, (void)ud;
+  const char* dev = getenv("SIM_WATCHDOG_DEVICE");
+  if (!dev) return sd_bus_error_setf(err, SD_BUS_ERROR_UNKNOWN_PROPERTY, "Unknown property %s.", prop);
+  return sd_bus_message_append(reply, "s", dev);
+}
+
 static const sd_bus_vtable manager_vtable[] = {
     SD_BUS_VTABLE_START(0),
     SD_BUS_METHOD("StartTransientUnit", "ssa(sv)a(sa(sv))", "o", method_start, SD_BUS_VTABLE_UNPRIVILEGED),
     SD_BUS_METHOD("StopUnit", "ss", "o", method_stop, SD_BUS_VTABLE_UNPRIVILEGED),
     SD_BUS_METHOD("GetUnit", "s", "o", method_get_unit, SD_BUS_VTABLE_UNPRIVILEGED),
     SD_BUS_METHOD("RestartUnit", "ss", "o", method_restart, SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_PROPERTY("RuntimeWatchdogUSec", "t", get_watchdog_u64, 0, 0),
+    SD_BUS_PROPERTY("WatchdogLastPingTimestamp", "t", get_watchdog_u64, 0, 0),
+    SD_BUS_PROPERTY("WatchdogDevice", "s", get_watchdog_device, 0, 0),
     SD_BUS_VTABLE_END};
 static const sd_bus_vtable login_vtable[] = {
     SD_BUS_VTABLE_START(0), SD_BUS_METHOD("Reboot", "b", "", method_reboot, SD_BUS_VTABLE_UNPRIVILEGED),
     SD_BUS_VTABLE_END};
-static const sd_bus_vtable service_vtable[] = {
-    SD_BUS_VTABLE_START(0), SD_BUS_PROPERTY("MainPID", "u", get_main_pid, 0, 0), SD_BUS_VTABLE_END};
+static const sd_bus_vtable service_vtable[] = {SD_BUS_VTABLE_START(0),
+                                               SD_BUS_PROPERTY("MainPID", "u", get_main_pid, 0, 0), SD_BUS_VTABLE_END};
 static const sd_bus_vtable unit_vtable[] = {
     SD_BUS_VTABLE_START(0), SD_BUS_PROPERTY("ActiveState", "s", get_active_state, 0, 0), SD_BUS_VTABLE_END};
 
