@@ -79,5 +79,13 @@ doc watch-plan 0 pi_run env ZEROTIER_HOME="$ZH" bdctl-watch plan
 doc watch-reset 1 pi_run bdctl-watch reset
 doc watch-status 0 pi_run bdctl-watch status
 doc watch-history 0 pi_run bdctl-watch history
+# hwdog reads a sysfs tree of the test's own; no system bus here (systemd: {reachable, error}).
+mkdir -p "$T_TMP/sys/class/watchdog/watchdog0"
+printf 'Broadcom BCM2835 Watchdog timer\n' >"$T_TMP/sys/class/watchdog/watchdog0/identity"
+echo 15 >"$T_TMP/sys/class/watchdog/watchdog0/timeout"
+echo active >"$T_TMP/sys/class/watchdog/watchdog0/state"
+hw() { env BDCTL_SYSFS_ROOT="$T_TMP/sys" DBUS_SYSTEM_BUS_ADDRESS="unix:path=$T_TMP/nobus" bdctl-watch hwdog "$@"; }
+doc watch-hwdog 0 hw
+doc watch-hwdog-enable 1 hw enable
 
 done_testing

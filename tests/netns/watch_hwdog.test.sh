@@ -68,6 +68,9 @@ check "... one line naming the value and the maximum" \
 check "... nothing written" test ! -e "$DROPIN"
 check_exit "enable --timeout 2x: a bad duration is exit 2" 2 H enable --timeout 2x
 check_exit "--timeout without enable: exit 2" 2 H --timeout 10s
+check_exit "an action that is none: exit 2" 2 H bogus
+check "the completion offers show, enable and disable after hwdog" \
+  bash -c "bdctl-watch --completion-words hwdog | tr '\n' ' ' | grep -q 'show enable disable'"
 
 H enable --json >"$T_TMP/o.json"; RC=$?
 check_eq "enable: exit 0, changed" "0 True" "$RC $(field 'd["changed"]' <"$T_TMP/o.json")"

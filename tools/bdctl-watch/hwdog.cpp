@@ -105,7 +105,13 @@ void change(HwdogReport& r, const HwdogFlags& f) {
 cli::Runner setup_hwdog(CLI::App& sub) {
   auto f = std::make_shared<HwdogFlags>();
   sub.add_option("action", f->action, "show (the default), enable (write the drop-in), disable (remove it)")
-      ->check(CLI::IsMember({"show", "enable", "disable"}));
+      ->check(CLI::Validator(
+          [](const std::string& v) {
+            return v == "show" || v == "enable" || v == "disable" ? ""
+                                                                  : "'" + v + "': expected show, enable or disable";
+          },
+          ""))
+      ->type_name("show|enable|disable");
   sub.add_option("--timeout", f->timeout,
                  "enable: RuntimeWatchdogSec, at most the device's maximum (default: the maximum, at most 60s)")
       ->type_name("DURATION");

@@ -200,7 +200,7 @@ cli::Outcome hwdog_outcome(const HwdogReport& r) {
   // show: ok when the watchdog is seen to work; enable/disable: when the drop-in was written.
   cli::Outcome o = doc("hwdog", r.action != "show" || r.problems.empty());
   o.json["action"] = r.action;
-  o.json["changed"] = r.changed;
+  if (r.action != "show") o.json["changed"] = r.changed;
   Json devs = Json::array();
   for (const auto& d : r.devices) devs.push_back(device_json(d));
   o.json["devices"] = devs;

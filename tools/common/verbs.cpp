@@ -1,5 +1,6 @@
 #include "verbs.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -9,10 +10,18 @@ namespace bdctl::cli {
 namespace {
 
 // Every long and short name of app's options, as typed; skip: one left out.
+// A positional whose type name lists its words ("show|enable|disable") gives them too.
 std::string option_words(const CLI::App& app, const CLI::Option* skip = nullptr) {
   std::string out;
   for (const auto* o : app.get_options()) {
     if (o == skip) continue;
+    if (o->get_positional() && o->get_type_name().find('|') != std::string::npos) {
+      std::string t = o->get_type_name();
+      for (std::size_t at = 0, bar; at <= t.size(); at = bar + 1) {
+        bar = std::min(t.find('|', at), t.size());
+        out += t.substr(at, bar - at) + "\n";
+      }
+    }
     for (const auto& n : o->get_lnames()) out += "--" + n + "\n";
     for (const auto& n : o->get_snames()) out += "-" + n + "\n";
   }

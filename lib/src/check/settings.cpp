@@ -161,7 +161,7 @@ void apply_config(const Config& cfg, Settings& s) {
   if (auto m = mss::options_from_config(cfg)) s.mss_configured = mss::describe(*m);
   if (auto v = cfg.get_duration("check.timeout")) s.timeout = *v;
   if (auto v = cfg.get_duration("check.deadline")) s.deadline = *v;
-  if (cfg.root().at_path("watch").as_table())
+  if (cfg.root()["watch"].is_table())
     s.watch = std::make_shared<const watch::WatchConfig>(watch::WatchConfig::from(cfg));
 }
 

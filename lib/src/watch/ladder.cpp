@@ -27,8 +27,12 @@ std::string rule_layer(const std::string& name) { return "rule." + name; }
 
 // One probe's result into its layer; open: its lower layers are up, so its
 // down time counts.
+// The timer starts at the first failed probe: the time before it, since the
+// last round that saw the layer up, is not counted (bench/watch.sh found a
+// restart one interval early when it was).
 void observe(Layer& l, Health h, bool open, const Clock& t, std::int64_t flap_window) {
   if (h == Health::unknown) return;  // nothing seen: nothing changes
+  const bool was_down = l.health == Health::down;
   if (h != l.health) {
     if (h == Health::down && is_up(l.health)) l.flaps = t.now_ms - l.since_ms < flap_window ? l.flaps + 1 : 1;
     l.health = h;
@@ -36,7 +40,7 @@ void observe(Layer& l, Health h, bool open, const Clock& t, std::int64_t flap_wi
   }
   if (h != Health::down)
     l.down_ms = 0;
-  else if (open && t.now_ms > l.settle_until_ms)
+  else if (was_down && open && t.now_ms > l.settle_until_ms)
     l.down_ms += std::min(t.elapsed_ms, t.now_ms - l.settle_until_ms);  // only the time after the settle
 }
 

@@ -60,8 +60,8 @@ struct Run {
 
 TEST_CASE("ZeroTier OFFLINE with the internet up: one restart, the route re-applied, then quiet", "[unit]") {
   Run r(scaled());
-  r.rounds(4, kZtDown);
-  CHECK(r.actions.empty());  // 4 s < zerotier_down_for
+  r.rounds(5, kZtDown);
+  CHECK(r.actions.empty());  // the first failed probe starts the timer: 4 s < zerotier_down_for
   r.rounds(1, kZtDown);
   REQUIRE(r.count(Kind::restart_zerotier) == 1);
   CHECK(r.actions[0].target == "zerotier-one.service");
@@ -73,9 +73,28 @@ TEST_CASE("ZeroTier OFFLINE with the internet up: one restart, the route re-appl
   CHECK(r.actions.back().kind == Kind::reapply_route);
 }
 
+TEST_CASE("a timer starts at the first failed probe: the interval before it is not down time", "[unit]") {
+  auto c = scaled();
+  c.interval = Millis(5 * kS);
+  c.zerotier_down_for = Millis(10 * kS);
+  Ladder l(c, {});
+  std::int64_t now = 1'800'000'000'000, up = 3600 * kS;
+  auto round = [&](const Observation& o) {
+    now += 5 * kS;
+    return l.step(o, {now, 5 * kS, up += 5 * kS});
+  };
+  round(kAllUp);
+  CHECK(round(kZtDown).empty());  // the first failed probe: 0 s down
+  CHECK(round(kZtDown).empty());  // 5 s
+  CHECK(l.state().layers.at("zerotier").down_ms == 5 * kS);
+  auto a = round(kZtDown);  // 10 s
+  REQUIRE(a.size() == 1);
+  CHECK(a[0].kind == Kind::restart_zerotier);
+}
+
 TEST_CASE("ZeroTier's timer restarts after the restart and waits out the settle time", "[unit]") {
   Run r(scaled());
-  r.rounds(5, kZtDown);
+  r.rounds(6, kZtDown);  // the first failed probe, then 5 s
   REQUIRE(r.count(Kind::restart_zerotier) == 1);
   r.rounds(3 + 4, kZtDown);  // settle (3 s) then 4 s of a fresh timer
   CHECK(r.count(Kind::restart_zerotier) == 1);
@@ -97,7 +116,7 @@ TEST_CASE("no ZeroTier restart while the internet is down too", "[unit]") {
 
 TEST_CASE("the hotspot gateway dead: one power cycle, none during its settle time", "[unit]") {
   Run r(scaled());
-  r.rounds(9, kGatewayDown);
+  r.rounds(10, kGatewayDown);  // the first failed probe, then 9 s
   CHECK(r.actions.empty());
   r.rounds(1, kGatewayDown);
   REQUIRE(r.count(Kind::cycle_hotspot) == 1);
@@ -113,7 +132,7 @@ TEST_CASE("the hotspot gateway dead: one power cycle, none during its settle tim
 
 TEST_CASE("internet dead through a live gateway cycles the hotspot too", "[unit]") {
   Run r(scaled());
-  r.rounds(10, kInternetDown);
+  r.rounds(11, kInternetDown);
   REQUIRE(r.count(Kind::cycle_hotspot) == 1);
   CHECK_THAT(r.actions[0].cause, Catch::Contains("internet down for 10s through a live gateway"));
 }
@@ -143,7 +162,7 @@ TEST_CASE("a spent cycle budget retries slowly, never never", "[unit]") {
   c.max_reboots_per_day = 0;
   c.slow_retry = Millis(6 * 3600 * kS);
   Run r(c);
-  r.rounds(10, kGatewayDown);
+  r.rounds(11, kGatewayDown);
   REQUIRE(r.count(Kind::cycle_hotspot) == 1);
   r.rounds(6 * 3600 - 30, kGatewayDown);
   CHECK(r.count(Kind::cycle_hotspot) == 1);
@@ -184,7 +203,7 @@ TEST_CASE("a target that flaps does not act", "[unit]") {
 
 TEST_CASE("unknown neither advances nor resets a timer", "[unit]") {
   Run r(scaled());
-  r.rounds(4, kZtDown);
+  r.rounds(5, kZtDown);  // 4 s counted
   r.rounds(50, seen(Health::up, Health::up, Health::unknown));
   CHECK(r.actions.empty());
   r.rounds(1, kZtDown);
@@ -229,7 +248,7 @@ TEST_CASE("observe mode decides the same, marked dry-run, and its budgets are it
   c.observe = true;
   c.max_restarts_per_hour = 1;
   Run r(c);
-  r.rounds(5, kZtDown);
+  r.rounds(6, kZtDown);
   REQUIRE(r.count(Kind::restart_zerotier) == 1);
   CHECK(r.actions[0].dry_run);
   // Switched to act: the observed decisions spent nothing.
@@ -252,7 +271,7 @@ TEST_CASE("reset: budgets count only actions after it", "[unit]") {
   auto c = scaled();
   c.max_restarts_per_hour = 1;
   Run r(c);
-  r.rounds(5, kZtDown);
+  r.rounds(6, kZtDown);
   REQUIRE(r.ladder.used(Kind::restart_zerotier, "zerotier-one.service", r.now) == 1);
   r.ladder.state().reset_ms = r.now;
   CHECK(r.ladder.used(Kind::restart_zerotier, "zerotier-one.service", r.now) == 0);
@@ -265,7 +284,7 @@ TEST_CASE("a device rule pulses its relay within its own daily budget", "[unit]"
   Observation o = kAllUp;
   o.rules["emc1"] = Health::down;
   o.why_rules["emc1"] = "connection refused";
-  r.rounds(3, o);
+  r.rounds(4, o);
   REQUIRE(r.count(Kind::pulse) == 1);
   CHECK(r.actions[0].target == "emc1");
   CHECK_THAT(r.actions[0].cause, Catch::Contains("emc1-web down for 3s (connection refused)"));
