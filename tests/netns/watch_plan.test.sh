@@ -37,10 +37,11 @@ field() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eva
 plan() { pi_run bdctl-watch plan --json >"$T_TMP/plan.json" 2>"$T_TMP/plan.err"; RC=$?; }
 
 site_toml '["192.168.1.10:8443", "icmp:192.168.1.10"]'
+pi_run bdctl-route up --zt zt327pdwre --lan eth0 --no-confirm --json >/dev/null  # forwarding up too
 plan
 check_eq "all up: plan exits 0" 0 "$RC"
-check_eq "... gateway, internet and zerotier observed up" "up up up" \
-  "$(field "$T_TMP/plan.json" '" ".join(d["observed"][k]["health"] for k in ("gateway","internet","zerotier"))')"
+check_eq "... gateway, internet, zerotier and forwarding observed up" "up up up up" \
+  "$(field "$T_TMP/plan.json" '" ".join(d["observed"][k]["health"] for k in ("gateway","internet","zerotier","forwarding"))')"
 check_eq "... and would do nothing" "[]" "$(field "$T_TMP/plan.json" 'd["would"]')"
 
 zt_state offline
@@ -94,7 +95,7 @@ wc_ >"$T_TMP/wc.txt"
 check "watch.daemon: [watch] set but no run watching is a warning saying how to start it" \
   grep -qx 'watch.daemon warning \[watch\] is configured but no bdctl-watch run is watching: nothing heals the backdoor (systemctl enable --now bdctl-watch)' "$T_TMP/wc.txt"
 check "watch.budgets: within budgets, each counted" \
-  grep -q '^watch.budgets ok within budgets: restart-zerotier zerotier-one.service 0/3 per hour, cycle-hotspot hotspot 0/6 per day, reboot system 0/1 per day' "$T_TMP/wc.txt"
+  grep -q '^watch.budgets ok within budgets: restart-zerotier zerotier-one.service 0/3 per hour, reapply-route bdctl-route 0/3 per hour, cycle-hotspot hotspot 0/6 per day, reboot system 0/1 per day' "$T_TMP/wc.txt"
 check "watch.last_action: the last one, its age and cause" \
   grep -qx 'watch.last_action ok restart-zerotier zerotier-one.service 30m ago: earlier' "$T_TMP/wc.txt"
 mkdir -p "$BDCTL_LOCK_DIR"

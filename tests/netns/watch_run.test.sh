@@ -222,6 +222,22 @@ check_eq "a flapping ZeroTier is not restarted" "$restarts" "$(count "$T_TMP/sd.
 check "... its changes are in the audit log" grep -q '"event":"layer","layer":"zerotier","health":"down"' \
   "$BDCTL_LOG_DIR/watch-audit.log"
 
+# --- the route's rules flushed by another tool, ZeroTier up: re-applied once ---
+fresh
+write_config "$UP_TARGETS" 'forwarding_down_for = "1s"'
+zt_state ok-route
+daemon
+sleep 2
+pi_run nft flush table inet bdctl
+check "the forwarding layer re-applies the route" wait_history '^reapply-route bdctl-route real ok' 15
+check "... its rules back in the kernel" bash -c "ip netns exec ${T_PREFIX}pi nft list table inet bdctl | grep -q masquerade"
+sleep 3
+stop_daemon
+check_eq "... once" 1 "$(history_of | grep -c '^reapply-route')"
+check "... with its cause" grep -q '"event":"action","action":"reapply-route","target":"bdctl-route","cause":"forwarding broken for' \
+  "$BDCTL_LOG_DIR/watch-audit.log"
+check_eq "... and no ZeroTier restart for it" "$restarts" "$(count "$T_TMP/sd.log" '^RestartUnit')"
+
 # --- a second daemon is refused ---
 daemon
 sleep 1

@@ -121,9 +121,11 @@ cli::Outcome plan_outcome(const watch::Observation& ob, const std::vector<watch:
   auto ls = layers(after, t);
   cli::Outcome o = doc("plan", ls.all_up && would.empty());
   o.json["mode"] = after.config().observe ? "observe" : "act";
-  o.json["observed"] = {{"gateway", {{"health", watch::to_string(ob.gateway)}, {"why", printable(ob.why_gateway)}}},
-                        {"internet", {{"health", watch::to_string(ob.internet)}, {"why", printable(ob.why_internet)}}},
-                        {"zerotier", {{"health", watch::to_string(ob.zerotier)}, {"why", printable(ob.why_zerotier)}}}};
+  o.json["observed"] = {
+      {"gateway", {{"health", watch::to_string(ob.gateway)}, {"why", printable(ob.why_gateway)}}},
+      {"internet", {{"health", watch::to_string(ob.internet)}, {"why", printable(ob.why_internet)}}},
+      {"zerotier", {{"health", watch::to_string(ob.zerotier)}, {"why", printable(ob.why_zerotier)}}},
+      {"forwarding", {{"health", watch::to_string(ob.forwarding)}, {"why", printable(ob.why_forwarding)}}}};
   for (const auto& [name, h] : ob.rules) {
     auto why = ob.why_rules.find(name);
     o.json["observed"]["rule." + name] = {{"health", watch::to_string(h)},

@@ -97,10 +97,11 @@ class Daemon {
     for (const auto& [name, l] : ladder_.state().layers) {
       auto it = before.find(name);
       if (it != before.end() && it->second.health == l.health) continue;
-      std::string why = name == "gateway"    ? o.why_gateway
-                        : name == "internet" ? o.why_internet
-                        : name == "zerotier" ? o.why_zerotier
-                                             : "";
+      std::string why = name == "gateway"      ? o.why_gateway
+                        : name == "internet"   ? o.why_internet
+                        : name == "zerotier"   ? o.why_zerotier
+                        : name == "forwarding" ? o.why_forwarding
+                                               : "";
       if (name.rfind("rule.", 0) == 0 && o.why_rules.count(name.substr(5))) why = o.why_rules.at(name.substr(5));
       audit_.log({{"event", "layer"}, {"layer", name}, {"health", watch::to_string(l.health)}, {"why", why}});
     }

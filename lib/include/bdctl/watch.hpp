@@ -37,6 +37,7 @@ struct WatchConfig {
   std::string zerotier_unit = "zerotier-one.service";
   Millis zerotier_down_for{300000};
   Millis uplink_down_for{600000};
+  Millis forwarding_down_for{60000};  // the route's rules or sysctls broken with ZeroTier up: re-apply it
   Millis reboot_after{1800000};
   int max_restarts_per_hour = 3;
   int max_cycles_per_day = 6;
@@ -55,11 +56,12 @@ enum class Health { unknown, up, degraded, down };
 std::string to_string(Health h);
 
 struct Observation {
-  Health gateway = Health::unknown;   // the hotspot answers on the uplink
-  Health internet = Health::unknown;  // any internet target answers through it
-  Health zerotier = Health::unknown;  // ONLINE, network OK, route there; degraded: TUNNELED
+  Health gateway = Health::unknown;     // the hotspot answers on the uplink
+  Health internet = Health::unknown;    // any internet target answers through it
+  Health zerotier = Health::unknown;    // ONLINE, network OK, route there; degraded: TUNNELED
+  Health forwarding = Health::unknown;  // bdctl-route's rules and sysctls as bdctl-check sees them
   std::map<std::string, Health> rules;
-  std::string why_gateway, why_internet, why_zerotier;  // what the probe saw, for causes
+  std::string why_gateway, why_internet, why_zerotier, why_forwarding;  // what the probe saw, for causes
   std::map<std::string, std::string> why_rules;
 };
 
@@ -88,7 +90,7 @@ struct Layer {
 
 // Everything the ladder remembers across daemon restarts and reboots.
 struct State {
-  std::map<std::string, Layer> layers;  // gateway, internet, zerotier, rule.NAME
+  std::map<std::string, Layer> layers;  // gateway, internet, zerotier, forwarding, rule.NAME
   std::int64_t outage_ms = 0;           // time since some layer went down (reboot_after)
   bool cycled_this_outage = false, restarted_this_outage = false;
   bool reapply_pending = false;  // restarted zerotier: re-apply the route once it is back

@@ -79,6 +79,7 @@ constexpr auto kKeys = std::to_array<std::string_view>({
     "watch.hotspot_cycle",
     "watch.zerotier_unit",
     "watch.zerotier_down_for",
+    "watch.forwarding_down_for",
     "watch.uplink_down_for",
     "watch.reboot_after",
     "watch.slow_retry",

@@ -68,6 +68,7 @@ WatchConfig WatchConfig::from(const Config& c) {
   duration(c, "watch.hotspot_cycle", w.hotspot_cycle, Millis(100));
   duration(c, "watch.zerotier_down_for", w.zerotier_down_for);
   duration(c, "watch.uplink_down_for", w.uplink_down_for);
+  duration(c, "watch.forwarding_down_for", w.forwarding_down_for);
   duration(c, "watch.reboot_after", w.reboot_after);
   duration(c, "watch.slow_retry", w.slow_retry);
   count(c, "watch.max_restarts_per_hour", w.max_restarts_per_hour);

@@ -20,6 +20,8 @@ constexpr std::size_t kHistoryMax = 500;
 const char* const kGateway = "gateway";
 const char* const kInternet = "internet";
 const char* const kZerotier = "zerotier";
+const char* const kForwarding = "forwarding";
+const char* const kRoute = "bdctl-route";  // the target of a re-apply
 
 bool is_up(Health h) { return h == Health::up || h == Health::degraded; }
 
@@ -44,7 +46,7 @@ void observe(Layer& l, Health h, bool open, const Clock& t, std::int64_t flap_wi
     l.down_ms += std::min(t.elapsed_ms, t.now_ms - l.settle_until_ms);  // only the time after the settle
 }
 
-std::int64_t window_of(Kind k) { return k == Kind::restart_zerotier ? kHour : kDay; }
+std::int64_t window_of(Kind k) { return k == Kind::restart_zerotier || k == Kind::reapply_route ? kHour : kDay; }
 
 std::string dur(std::int64_t ms) { return format_duration(Millis(ms - ms % 1000)); }
 }  // namespace
@@ -98,7 +100,7 @@ Budget budget_of(const WatchConfig& c, Kind k, const std::string& target) {
     case Kind::cycle_hotspot: return {c.max_cycles_per_day, false};
     case Kind::reboot: return {c.max_reboots_per_day, true};
     case Kind::pulse: return {c.rules.count(target) ? c.rules.at(target).max_per_day : 0, false};
-    case Kind::reapply_route: break;
+    case Kind::reapply_route: return {c.max_restarts_per_hour, false};  // its own count, the restarts' limit
   }
   return {1 << 30, false};
 }
@@ -133,6 +135,7 @@ std::vector<BudgetUse> Ladder::budgets(std::int64_t now_ms) const {
                    budget_free_at(c_, s_, n, k, target, now_ms)});
   };
   one(Kind::restart_zerotier, c_.zerotier_unit);
+  one(Kind::reapply_route, kRoute);
   if (!c_.hotspot_relay.empty()) one(Kind::cycle_hotspot, c_.hotspot_relay);
   one(Kind::reboot, "system");
   for (const auto& [name, r] : c_.rules) one(Kind::pulse, name);
@@ -147,6 +150,8 @@ std::vector<Action> Ladder::step(const Observation& o, const Clock& t) {
   observe(gw, o.gateway, true, t, up_window);
   observe(inet, o.internet, is_up(gw.health), t, up_window);
   observe(zt, o.zerotier, is_up(gw.health) && is_up(inet.health), t, up_window);
+  auto& fw = s_.layers[kForwarding];
+  observe(fw, o.forwarding, is_up(gw.health) && is_up(inet.health) && is_up(zt.health), t, up_window);
   for (const auto& [name, r] : c_.rules) {
     auto it = o.rules.find(name);
     observe(s_.layers[rule_layer(name)], it == o.rules.end() ? Health::unknown : it->second, true, t,
@@ -181,7 +186,8 @@ std::vector<Action> Ladder::step(const Observation& o, const Clock& t) {
   // The route goes back as soon as ZeroTier is: no budget, nothing to wait for.
   if (s_.reapply_pending && zt.health == Health::up) {
     s_.reapply_pending = false;
-    act(Kind::reapply_route, kZerotier, "bdctl-route", "ZeroTier is back after a restart");
+    act(Kind::reapply_route, kZerotier, kRoute, "ZeroTier is back after a restart");
+    settle({&fw}, 0);
   }
   if (!graced) {
     // A layer acts only on what this round saw: down now, its lower layers up
@@ -204,6 +210,15 @@ std::vector<Action> Ladder::step(const Observation& o, const Clock& t) {
           fmt::format("ZeroTier not ONLINE for {} with the internet up ({})", dur(zt.down_ms), o.why_zerotier));
       settle({&zt}, 0);
       s_.restarted_this_outage = s_.reapply_pending = true;
+    }
+    // The route's rules or sysctls gone (a ruleset flushed, a sysctl reset)
+    // while ZeroTier is up: put them back.
+    bool fw_due = is_up(o.gateway) && is_up(o.internet) && is_up(o.zerotier) && o.forwarding == Health::down &&
+                  fw.down_ms >= c_.forwarding_down_for.count() && !s_.reapply_pending;
+    if (fw_due && allowed(Kind::reapply_route, kRoute)) {
+      act(Kind::reapply_route, kForwarding, kRoute,
+          fmt::format("forwarding broken for {} with ZeroTier up ({})", dur(fw.down_ms), o.why_forwarding));
+      settle({&fw}, 0);
     }
     for (const auto& [name, r] : c_.rules) {
       auto& l = s_.layers[rule_layer(name)];
@@ -242,7 +257,7 @@ std::vector<Next> Ladder::next(const Clock& t) const {
     auto it = s_.layers.find(n);
     return it == s_.layers.end() ? Layer{} : it->second;
   };
-  const Layer gw = layer(kGateway), inet = layer(kInternet), zt = layer(kZerotier);
+  const Layer gw = layer(kGateway), inet = layer(kInternet), zt = layer(kZerotier), fw = layer(kForwarding);
   auto one = [&](const std::string& name, const Layer& l, bool open, std::int64_t threshold, Kind k,
                  const std::string& target) {
     Next n{name, k, "", std::nullopt};
@@ -283,6 +298,8 @@ std::vector<Next> Ladder::next(const Clock& t) const {
   }
   one(kZerotier, zt, is_up(gw.health) && is_up(inet.health), c_.zerotier_down_for.count(), Kind::restart_zerotier,
       c_.zerotier_unit);
+  one(kForwarding, fw, is_up(gw.health) && is_up(inet.health) && is_up(zt.health), c_.forwarding_down_for.count(),
+      Kind::reapply_route, kRoute);
   for (const auto& [name, r] : c_.rules)
     one(rule_layer(name), layer(rule_layer(name)), true, r.down_for.count(), Kind::pulse, name);
   return out;

@@ -48,26 +48,26 @@ void internet(const check::Report& rep, std::size_t n, Observation& o) {
   o.why_internet = o.internet == Health::up ? "" : whys;
 }
 
-// ZeroTier is up when its service, network and route all are; down when one
-// is known broken; TUNNELED (a warning) is degraded.
-void zerotier(const check::Report& rep, Observation& o) {
+// A layer judged by several checks is up when all are; down when one is
+// known broken; a warning (ZeroTier TUNNELED) is degraded.
+Health worst_of(const check::Report& rep, std::initializer_list<const char*> names, std::string& why_out) {
   auto rank = [](Health h) { return h == Health::up ? 0 : h == Health::degraded ? 1 : h == Health::unknown ? 2 : 3; };
   Health worst = Health::up;
-  for (const char* name : {"zerotier.service", "zerotier.network", "zerotier.route"}) {
+  for (const char* name : names) {
     const auto* r = find(rep, name);
     Health h = health_of(r);
     if (rank(h) <= rank(worst)) continue;  // the first, worst cause names it
     worst = h;
-    o.why_zerotier = fmt::format("{}: {}", name, why(r));
+    why_out = fmt::format("{}: {}", name, why(r));
   }
-  o.zerotier = worst;
+  return worst;
 }
 }  // namespace
 
 Observation probe(const WatchConfig& w, const Config& cfg) {
   check::Settings s;
   check::apply_config(cfg, s);
-  s.only = {"zerotier.service", "zerotier.network", "zerotier.route"};
+  s.only = {"zerotier.service", "zerotier.network", "zerotier.route", "forwarding.sysctl", "forwarding.rules"};
   for (std::size_t i = 0; i < w.internet_targets.size(); ++i) {
     std::string name = fmt::format("{}{}", kInternetPrefix, i + 1);
     s.targets.push_back(check::parse_target(name + "=" + w.internet_targets[i]));
@@ -87,7 +87,8 @@ Observation probe(const WatchConfig& w, const Config& cfg) {
   o.gateway = health_of(gw);
   o.why_gateway = why(gw);
   internet(rep, w.internet_targets.size(), o);
-  zerotier(rep, o);
+  o.zerotier = worst_of(rep, {"zerotier.service", "zerotier.network", "zerotier.route"}, o.why_zerotier);
+  o.forwarding = worst_of(rep, {"forwarding.sysctl", "forwarding.rules"}, o.why_forwarding);
   for (const auto& [name, r] : w.rules) {
     const auto* t = find(rep, "lan." + r.target);
     o.rules[name] = health_of(t);

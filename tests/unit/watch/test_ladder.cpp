@@ -92,6 +92,28 @@ TEST_CASE("a timer starts at the first failed probe: the interval before it is n
   CHECK(a[0].kind == Kind::restart_zerotier);
 }
 
+TEST_CASE("forwarding broken with ZeroTier up: the route re-applied once, not while ZeroTier is down", "[unit]") {
+  auto c = scaled();
+  c.forwarding_down_for = Millis(2 * kS);
+  Run r(c);
+  Observation fw_down = kAllUp;
+  fw_down.forwarding = Health::down;
+  fw_down.why_forwarding = "forwarding.rules: no rules";
+  r.rounds(3, fw_down);  // the first failed probe, then 2 s
+  REQUIRE(r.count(Kind::reapply_route) == 1);
+  CHECK(r.actions[0].layer == "forwarding");
+  CHECK_THAT(r.actions[0].cause, Catch::Contains("forwarding broken for 2s with ZeroTier up (forwarding.rules"));
+  r.rounds(3, fw_down);  // settle (3 s): not again
+  CHECK(r.count(Kind::reapply_route) == 1);
+  CHECK(r.count(Kind::restart_zerotier) == 0);
+
+  Run z(c);
+  Observation both = kZtDown;
+  both.forwarding = Health::down;
+  z.rounds(4, both);  // ZeroTier down: its restart comes first, forwarding is not judged
+  CHECK(z.count(Kind::reapply_route) == 0);
+}
+
 TEST_CASE("ZeroTier's timer restarts after the restart and waits out the settle time", "[unit]") {
   Run r(scaled());
   r.rounds(6, kZtDown);  // the first failed probe, then 5 s
