@@ -238,6 +238,22 @@ check "... with its cause" grep -q '"event":"action","action":"reapply-route","t
   "$BDCTL_LOG_DIR/watch-audit.log"
 check_eq "... and no ZeroTier restart for it" "$restarts" "$(count "$T_TMP/sd.log" '^RestartUnit')"
 
+# --- the site moved to another ZeroTier network: the re-apply follows the new interface ---
+fresh
+ip -n "${T_PREFIX}pi" link add ztmoved0 type veth peer name ztmovedp
+ip -n "${T_PREFIX}pi" addr add 10.147.30.54/24 dev ztmoved0
+ip -n "${T_PREFIX}pi" link set ztmoved0 up; ip -n "${T_PREFIX}pi" link set ztmovedp up
+write_config "$UP_TARGETS" 'forwarding_down_for = "1s"'
+zt_state moved
+daemon
+check "forwarding for the old interface is broken: the route re-applied" \
+  wait_history '^reapply-route bdctl-route real ok (rules re-installed, now ztmoved0 and eth0 (were zt327pdwre and eth0))' 15
+stop_daemon
+check "... the rules are for ztmoved0 now" bash -c "ip netns exec ${T_PREFIX}pi nft list table inet bdctl | grep -q ztmoved0"
+check_eq "... and forwarding is judged up again" ok \
+  "$(pi_run bdctl-check --only forwarding.rules --json | jq -r '.checks[0].status')"
+zt_state ok-route
+
 # --- a second daemon is refused ---
 daemon
 sleep 1

@@ -3,10 +3,12 @@
 // (so a watch pulse is journalled and recovered like any other), route::up.
 #include <fmt/format.h>
 
+#include "bdctl/error.hpp"
 #include "bdctl/relay_config.hpp"
 #include "bdctl/relay_ops.hpp"
 #include "bdctl/route.hpp"
 #include "bdctl/rtnl.hpp"
+#include "bdctl/site.hpp"
 #include "bdctl/systemd.hpp"
 #include "bdctl/watch.hpp"
 
@@ -25,12 +27,27 @@ std::string pulse(const Config& cfg, const std::string& relay, std::optional<Mil
   return fmt::format("{}: {}", res.result, res.error);
 }
 
-std::string reapply() {
+// The last up's options on the interfaces found now, as the boot unit finds
+// them (ZeroTier may be back under another name after a restart or a move);
+// the recorded names when they cannot be found.
+std::string reapply(const Config& cfg) {
   auto o = route::applied_options();
   if (!o) return "nothing to re-apply: no bdctl-route up recorded";
   Rtnl rtnl;
+  std::string moved;
+  try {
+    auto given = site::with_config({}, cfg);
+    auto observed = site::observe(given, {}, rtnl);
+    auto d = route::interfaces(given, observed, site::resolve(given, observed), false);
+    if (d.zt_if != o->zt_if || d.lan_if != o->lan_if)
+      moved = fmt::format(", now {} and {} (were {} and {})", d.zt_if, d.lan_if, o->zt_if, o->lan_if);
+    o->zt_if = d.zt_if;
+    o->lan_if = d.lan_if;
+  } catch (const InputError&) {
+    // Not resolvable now (the service silent, a link missing): the recorded names.
+  }
   auto r = route::up(*o, {false, true}, rtnl);
-  return r.rules_changed ? "ok (rules re-installed)" : "ok (rules were in place)";
+  return fmt::format("ok (rules {}{})", r.rules_changed ? "re-installed" : "were in place", moved);
 }
 }  // namespace
 
@@ -41,7 +58,7 @@ std::string carry_out(const Action& a, const WatchConfig& w, const Config& cfg, 
       case Kind::reboot: systemd::Manager().reboot(); return "ok";
       case Kind::cycle_hotspot: return pulse(cfg, a.target, w.hotspot_cycle, true, interrupt);
       case Kind::pulse: return pulse(cfg, w.rules.at(a.target).relay, std::nullopt, false, interrupt);
-      case Kind::reapply_route: return reapply();
+      case Kind::reapply_route: return reapply(cfg);
     }
   } catch (const std::exception& e) {
     return std::string("error: ") + e.what();
