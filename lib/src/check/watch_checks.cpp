@@ -14,14 +14,14 @@ namespace bdctl::check::detail {
 using nlohmann::ordered_json;
 
 namespace {
-constexpr std::int64_t kDayMs = 24 * 3600 * 1000;
+constexpr std::int64_t kDayMs = std::int64_t{24} * 3600 * 1000;
 
 // An age as a person says it: "40s", "30m", "5h", "3d" (the time is in the details).
 std::string ago(std::int64_t ms) {
   std::int64_t s = std::max<std::int64_t>(0, ms / 1000);
   if (s < 120) return fmt::format("{}s", s);
-  if (s < 2 * 3600) return fmt::format("{}m", s / 60);
-  if (s < 2 * 86400) return fmt::format("{}h", s / 3600);
+  if (s < std::int64_t{2} * 3600) return fmt::format("{}m", s / 60);
+  if (s < std::int64_t{2} * 86400) return fmt::format("{}h", s / 3600);
   return fmt::format("{}d", s / 86400);
 }
 
