@@ -25,29 +25,9 @@ BIN=$BUILD/bin
 [ -x "$BIN/bdctl-check" ] || { echo "no $BIN/bdctl-check"; exit 1; }
 [ -x /usr/bin/time ] || { echo "install package 'time'"; exit 1; }
 for c in gcc nc ping curl python3 nft; do command -v $c >/dev/null || { echo "needs $c"; exit 1; }; done
-P="bdbench$$"
-T=$(mktemp -d)
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-  ip netns del ${P}pi 2>/dev/null; ip netns del ${P}lan 2>/dev/null; rm -rf "$T"
-}
-trap cleanup EXIT
-pi() { ip netns exec ${P}pi "$@"; }
-
+SITE_PREFIX=16 . "$SRC/bench/site-common.sh"
 gcc -O2 -o "$T/curl-alone" "$SRC/bench/check-curl-alone.c" -ldl || exit 1
 gcc -O2 -shared -fPIC -o "$T/memstat.so" "$SRC/bench/check-memstat.c" || exit 1
-
-ip netns add ${P}pi; ip netns add ${P}lan
-ip -n ${P}pi link set lo up; ip -n ${P}lan link set lo up
-ip link add eth0 netns ${P}pi type veth peer name eth0 netns ${P}lan
-ip -n ${P}pi addr add 192.168.1.201/16 dev eth0; ip -n ${P}pi link set eth0 up
-ip -n ${P}lan addr add 192.168.1.1/16 dev eth0; ip -n ${P}lan link set eth0 up
-ip -n ${P}pi route add default via 192.168.1.1
-# The ZeroTier interface as zerotier-one makes it for the emulated network.
-ip -n ${P}pi link add zt327pdwre type veth peer name ztpeer0
-ip -n ${P}pi addr add 10.147.20.54/24 dev zt327pdwre
-ip -n ${P}pi link set zt327pdwre up; ip -n ${P}pi link set ztpeer0 up
 # 200 targets on the LAN host; the last 50 exist (ARP answers) but every
 # packet to them is dropped: no RST, no echo reply, no ICMP error.
 for i in $(seq 1 200); do ip -n ${P}lan addr add 192.168.2.$i/16 dev eth0; done

@@ -9,7 +9,8 @@
 #     ping to the gateway, nc to a target, every 30 s). CPU is user+sys of the
 #     whole process tree (GNU time -v: every thread and waited-for child),
 #     wake-ups are voluntary context switches (each is a sleep that ended),
-#     memory is Private_Dirty from /proc/PID/smaps_rollup halfway through.
+#     memory is Private_Dirty from /proc/PID/smaps_rollup once a second for
+#     32 s from the middle on: the least (at rest) and the most (a round).
 #  B. reaction: ZeroTier set OFFLINE, interval 5s, zerotier_down_for 10s,
 #     BENCH_WATCH_TRIALS times (default 3): the time from the failure to
 #     the RestartUnit call, and from the threshold (first failed probe plus
@@ -21,32 +22,15 @@ BUILD=${1:-$SRC/build}
 BIN=$BUILD/bin
 SIM_SYSTEMD=${BDCTL_SIM_SYSTEMD:-$BUILD/tests/sim/systemd1}
 SECONDS_IDLE=${BENCH_WATCH_SECONDS:-600}
+[ "$SECONDS_IDLE" -ge 64 ] || { echo "BENCH_WATCH_SECONDS: at least 64"; exit 1; }
 TRIALS=${BENCH_WATCH_TRIALS:-3}
 [ "$(id -u)" = 0 ] || { echo "needs root (network namespaces)"; exit 1; }
 [ -x "$BIN/bdctl-watch" ] || { echo "no $BIN/bdctl-watch"; exit 1; }
 [ -x "$SIM_SYSTEMD" ] || { echo "no stand-in manager at $SIM_SYSTEMD"; exit 1; }
 for c in /usr/bin/time python3 curl ping nc dbus-daemon; do command -v $c >/dev/null || { echo "needs $c"; exit 1; }; done
-P="bdwb$$"
-T=$(mktemp -d)
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-  ip netns del ${P}pi 2>/dev/null; ip netns del ${P}lan 2>/dev/null; rm -rf "$T"
-}
-trap cleanup EXIT
-pi() { ip netns exec ${P}pi "$@"; }
+. "$SRC/bench/site-common.sh"
 export BDCTL_STATE_DIR=$T/state BDCTL_LOCK_DIR=$T/lock BDCTL_LOG_DIR=$T/log BDCTL_CONFIG=$T/bdctl.toml \
   BDCTL_SYSCTL_DIR=$T/sysctl.d ZEROTIER_HOME=$T/zt
-
-ip netns add ${P}pi; ip netns add ${P}lan
-ip -n ${P}pi link set lo up; ip -n ${P}lan link set lo up
-ip link add eth0 netns ${P}pi type veth peer name eth0 netns ${P}lan
-ip -n ${P}pi addr add 192.168.1.201/24 dev eth0; ip -n ${P}pi link set eth0 up
-ip -n ${P}lan addr add 192.168.1.1/24 dev eth0; ip -n ${P}lan link set eth0 up
-ip -n ${P}pi route add default via 192.168.1.1
-ip -n ${P}pi link add zt327pdwre type veth peer name ztpeer0
-ip -n ${P}pi addr add 10.147.20.54/24 dev zt327pdwre
-ip -n ${P}pi link set zt327pdwre up; ip -n ${P}pi link set ztpeer0 up
 ip netns exec ${P}lan python3 -c '
 import socket
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -92,21 +76,25 @@ idle() {
   ip netns exec ${P}pi /usr/bin/time -v -o "$T/time.txt" "$@" >"$T/idle.out" 2>&1 &
   local tpid=$! child="" i
   for i in $(seq 100); do child=$(pgrep -P $tpid | head -1); [ -n "$child" ] && break; sleep 0.05; done
-  sleep $((SECONDS_IDLE / 2))
-  local pd; pd=$(private_dirty "$child")
-  sleep $((SECONDS_IDLE - SECONDS_IDLE / 2))
+  # Private_Dirty once a second through one whole round, from the middle on:
+  # the least is the daemon at rest, the most during a round (threads live).
+  sleep $((SECONDS_IDLE / 2 - 16))
+  local pd="" n
+  for n in $(seq 32); do pd+="$(private_dirty "$child") "; sleep 1; done
+  pd=$(echo $pd | tr ' ' '\n' | sort -n | sed -n '1p;$p' | paste -sd/)
+  sleep $((SECONDS_IDLE - SECONDS_IDLE / 2 - 16))
   kill -TERM "$child"; wait $tpid
   read -r cpu vol invol rss < <(rusage "$T/time.txt")
   awk -v l="$label" -v c="$cpu" -v v="$vol" -v iv="$invol" -v pd="$pd" -v r="$rss" -v s="$SECONDS_IDLE" 'BEGIN {
-    printf "| %-44s | %7.3f%% | %9.1f | %9.1f | %8d | %8d |\n", l, c / (s * 10), v * 60 / s, iv * 60 / s, pd, r }'
+    printf "| %-44s | %7.3f%% | %9.1f | %9.1f | %13s | %8d |\n", l, c / (s * 10), v * 60 / s, iv * 60 / s, pd, r }'
 }
 
 echo "bdctl-watch benchmark, $(date -u +%F), $(nproc) CPU $(uname -m), load $(cut -d' ' -f1-3 /proc/loadavg), $BUILD"
 echo "binary: $(stat -c %s "$BIN/bdctl-watch") bytes (+ libbdctl $(stat -c %s "$(readlink -f "$(ldd "$BIN/bdctl-watch" | awk '/libbdctl/ {print $3}')")") bytes)"
 echo
 echo "A. idle, all up, interval 30s, WatchdogSec=60, ${SECONDS_IDLE}s each"
-echo "| watcher                                      |  CPU/core | wake-ups/min | involuntary/min | priv dirty KiB | peak KiB |"
-echo "|----------------------------------------------|----------:|---------:|---------:|---------:|---------:|"
+echo "| watcher                                      |  CPU/core | wake-ups/min | involuntary/min | priv dirty KiB rest/round | peak KiB |"
+echo "|----------------------------------------------|----------:|----------:|----------:|--------------:|---------:|"
 conf 30s 5m
 cat >"$T/notify.py" <<'PY'
 import socket, sys
@@ -115,7 +103,11 @@ while True: s.recv(4096)
 PY
 python3 "$T/notify.py" "$T/notify" & PIDS+=($!)
 for i in $(seq 100); do [ -S "$T/notify" ] && break; sleep 0.05; done
-idle "bdctl-watch run" env NOTIFY_SOCKET="$T/notify" WATCHDOG_USEC=60000000 "$BIN/bdctl-watch" run
+# As bdctl-watch.service runs it (MALLOC_ARENA_MAX=1), and with glibc's default arenas.
+idle "bdctl-watch run (as the unit: MALLOC_ARENA_MAX=1)" env MALLOC_ARENA_MAX=1 \
+  NOTIFY_SOCKET="$T/notify" WATCHDOG_USEC=60000000 "$BIN/bdctl-watch" run
+idle "bdctl-watch run, glibc's default arenas" env NOTIFY_SOCKET="$T/notify" WATCHDOG_USEC=60000000 \
+  "$BIN/bdctl-watch" run
 rounds=$(grep -c '"event":"probe' "$BDCTL_LOG_DIR/watch-audit.log" 2>/dev/null || true)
 cat >"$T/loop.sh" <<'SH'
 # the watchdog script users put in cron or a loop: is ZeroTier ONLINE, does the gateway answer, the internet?
