@@ -32,18 +32,8 @@ gcc -O2 -shared -fPIC -o "$T/memstat.so" "$SRC/bench/check-memstat.c" || exit 1
 # packet to them is dropped: no RST, no echo reply, no ICMP error.
 for i in $(seq 1 200); do ip -n ${P}lan addr add 192.168.2.$i/16 dev eth0; done
 ip netns exec ${P}lan nft 'add table ip bh; add chain ip bh in { type filter hook input priority 0; policy accept; }; add rule ip bh in ip daddr 192.168.2.151-192.168.2.200 drop'
-ip netns exec ${P}lan python3 -c '
-import socket
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("0.0.0.0", 80)); s.listen(1024)
-while True:
-    c, _ = s.accept(); c.close()' & PIDS+=($!)
-mkdir -p "$T/zt"
-echo ok-route >"$T/zt/control"
-ip netns exec ${P}pi python3 "$SRC/tests/sim/zerotier/ztemu.py" --home "$T/zt" --control "$T/zt/control" >/dev/null & PIDS+=($!)
-for i in $(seq 50); do [ -s "$T/zt/zerotier-one.port" ] && break; sleep 0.1; done
-TOKEN=$(cat "$T/zt/authtoken.secret")
-URL="http://127.0.0.1:$(cat "$T/zt/zerotier-one.port")/status"
+lan_listener 80
+zt_emulator
 # Warm ARP so every tool sees the same neighbour table.
 pi ping -c1 -W1 192.168.1.1 >/dev/null
 for i in $(seq 1 200); do echo "192.168.2.$i"; done >"$T/hosts"

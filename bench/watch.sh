@@ -31,19 +31,8 @@ for c in /usr/bin/time python3 curl ping nc dbus-daemon; do command -v $c >/dev/
 . "$SRC/bench/site-common.sh"
 export BDCTL_STATE_DIR=$T/state BDCTL_LOCK_DIR=$T/lock BDCTL_LOG_DIR=$T/log BDCTL_CONFIG=$T/bdctl.toml \
   BDCTL_SYSCTL_DIR=$T/sysctl.d ZEROTIER_HOME=$T/zt
-ip netns exec ${P}lan python3 -c '
-import socket
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("0.0.0.0", 443)); s.listen(64)
-while True:
-    c, _ = s.accept(); c.close()' & PIDS+=($!)
-mkdir -p "$T/zt"
-echo ok-route >"$T/zt/control"
-ip netns exec ${P}pi python3 "$SRC/tests/sim/zerotier/ztemu.py" --home "$T/zt" --control "$T/zt/control" >/dev/null &
-PIDS+=($!)
-for i in $(seq 50); do [ -s "$T/zt/zerotier-one.port" ] && break; sleep 0.1; done
-TOKEN=$(cat "$T/zt/authtoken.secret")
-URL="http://127.0.0.1:$(cat "$T/zt/zerotier-one.port")/status"
+lan_listener 443
+zt_emulator
 # A private system bus with the stand-in manager; restarting zerotier-one brings the emulator back.
 dbus-daemon --session --address="unix:path=$T/bus" --nofork --nopidfile & PIDS+=($!)
 for i in $(seq 100); do [ -S "$T/bus" ] && break; sleep 0.05; done
