@@ -254,6 +254,23 @@ check_eq "... and forwarding is judged up again" ok \
   "$(pi_run bdctl-check --only forwarding.rules --json | jq -r '.checks[0].status')"
 zt_state ok-route
 
+# --- a device rule probed on its own interval: 2s, against rounds every 500ms ---
+fresh
+bg on lan python3 -c '
+import socket, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("0.0.0.0", 8555)); s.listen(16)
+while True:
+    c, _ = s.accept(); c.close(); open(sys.argv[1], "a").write("x\n")' "$T_TMP/rule.hits"
+sleep 0.5
+write_config "$UP_TARGETS" '[check.targets]' 'lanbox = "192.168.1.10:8555"' '[watch.rules.box]' 'target = "lanbox"' \
+  'action = "pulse hotspot"' 'interval = "2s"'
+daemon
+sleep 5.2
+stop_daemon
+hits=$(wc -l <"$T_TMP/rule.hits" 2>/dev/null || echo 0)
+check "the rule's target probed every 2s, not every round: $hits probes in 5s" test "$hits" -ge 2 -a "$hits" -le 4
+
 # --- a second daemon is refused ---
 daemon
 sleep 1

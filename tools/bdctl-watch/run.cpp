@@ -61,10 +61,26 @@ class Daemon {
   }
 
  private:
+  // The rules whose probes are due (each on its own interval, rounded up to
+  // whole rounds); the layers are probed every round.
+  std::set<std::string> due_rules(steady::time_point now) {
+    std::set<std::string> due;
+    for (const auto& [name, r] : l_.watch.rules) {
+      auto next = rule_next_.find(name);
+      if (next != rule_next_.end() && now < next->second) continue;
+      due.insert(name);
+      // A round that starts a hair early must not skip a whole interval.
+      rule_next_[name] = now + r.interval.value_or(l_.watch.interval) - std::chrono::milliseconds(100);
+    }
+    return due;
+  }
+
   void round(steady::duration elapsed) {
+    auto start = steady::now();
     watch::Observation o;
     try {
-      o = watch::probe(l_.watch, l_.config);
+      auto rules = due_rules(start);
+      o = watch::probe(l_.watch, l_.config, &rules);
     } catch (const std::exception& e) {
       // Nothing seen is nothing judged: every layer stays as it was.
       audit_.log({{"event", "probe-failed"}, {"error", e.what()}});
@@ -125,6 +141,7 @@ class Daemon {
   AuditLog audit_;
   watch::Ladder ladder_;
   std::optional<steady::duration> ping_;
+  std::map<std::string, steady::time_point> rule_next_;
   cli::SignalInterrupt interrupt_;
 };
 }  // namespace

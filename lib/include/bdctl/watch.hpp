@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,7 @@ struct Rule {
   Millis down_for{180000};
   std::string relay;  // action = "pulse RELAY"
   int max_per_day = 4;
+  std::optional<Millis> interval;  // its probe's own interval (default: [watch] interval)
 };
 
 // [watch] of bdctl.toml; the defaults are the (and watchcat's lessons).
@@ -60,7 +62,7 @@ struct Observation {
   Health internet = Health::unknown;    // any internet target answers through it
   Health zerotier = Health::unknown;    // ONLINE, network OK, route there; degraded: TUNNELED
   Health forwarding = Health::unknown;  // bdctl-route's rules and sysctls as bdctl-check sees them
-  std::map<std::string, Health> rules;
+  std::map<std::string, Health> rules;  // a rule not probed this round is absent
   std::string why_gateway, why_internet, why_zerotier, why_forwarding;  // what the probe saw, for causes
   std::map<std::string, std::string> why_rules;
 };
@@ -142,6 +144,10 @@ class Ladder {
  private:
   WatchConfig c_;
   State s_;
+  // Per rule, the monotonic time since its probe last ran (rules probed on
+  // intervals of their own): counted when it next runs. Not persisted: a
+  // restarted daemon counts from its first round, as for every layer.
+  std::map<std::string, std::int64_t> unprobed_;
 };
 
 // The lock `bdctl-watch run` holds for its whole life (paths::lock_dir()):
@@ -167,7 +173,8 @@ namespace bdctl::watch {
 // uplink's gateway (or hotspot_gateway), the internet targets, ZeroTier's
 // service, network and route, and every rule's target. Settings come from
 // the same config as bdctl-check's.
-Observation probe(const WatchConfig& w, const Config& cfg);
+// rules: the rules whose targets to probe this round (nullptr: all).
+Observation probe(const WatchConfig& w, const Config& cfg, const std::set<std::string>* rules = nullptr);
 
 // The system's uptime (/proc/uptime), for boot_grace.
 std::int64_t uptime_ms();

@@ -90,6 +90,7 @@ constexpr auto kKeys = std::to_array<std::string_view>({
     "watch.rules.*.down_for",
     "watch.rules.*.action",
     "watch.rules.*.max_per_day",
+    "watch.rules.*.interval",
 });
 
 // The segments of a pattern below `parent` (a pattern prefix, with '*').

@@ -51,6 +51,11 @@ Rule load_rule(const Config& c, const std::string& name) {
   r.relay = action->substr(6);
   need_relay(c, k + "action", r.relay);
   count(c, k + "max_per_day", r.max_per_day);
+  if (c.has(k + "interval")) {
+    Millis v{0};
+    duration(c, k + "interval", v, Millis(100));
+    r.interval = v;
+  }
   return r;
 }
 }  // namespace

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <utility>
 
 #include "bdctl/watch.hpp"
 
@@ -153,9 +154,13 @@ std::vector<Action> Ladder::step(const Observation& o, const Clock& t) {
   auto& fw = s_.layers[kForwarding];
   observe(fw, o.forwarding, is_up(gw.health) && is_up(inet.health) && is_up(zt.health), t, up_window);
   for (const auto& [name, r] : c_.rules) {
+    auto& since_probe = unprobed_[name];
+    since_probe += t.elapsed_ms;
     auto it = o.rules.find(name);
-    observe(s_.layers[rule_layer(name)], it == o.rules.end() ? Health::unknown : it->second, true, t,
-            r.down_for.count());
+    if (it == o.rules.end()) continue;  // not probed this round: its time waits for its next probe
+    Clock rt = t;
+    rt.elapsed_ms = std::exchange(since_probe, 0);
+    observe(s_.layers[rule_layer(name)], it->second, true, rt, r.down_for.count());
   }
   bool any_down = gw.health == Health::down || inet.health == Health::down || zt.health == Health::down;
   bool all_up = is_up(gw.health) && is_up(inet.health) && is_up(zt.health);

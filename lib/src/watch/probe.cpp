@@ -64,7 +64,8 @@ Health worst_of(const check::Report& rep, std::initializer_list<const char*> nam
 }
 }  // namespace
 
-Observation probe(const WatchConfig& w, const Config& cfg) {
+Observation probe(const WatchConfig& w, const Config& cfg, const std::set<std::string>* rules) {
+  auto wanted = [&](const std::string& rule) { return !rules || rules->count(rule) != 0; };
   check::Settings s;
   check::apply_config(cfg, s);
   s.only = {"zerotier.service", "zerotier.network", "zerotier.route", "forwarding.sysctl", "forwarding.rules"};
@@ -79,7 +80,8 @@ Observation probe(const WatchConfig& w, const Config& cfg) {
     s.targets.push_back(check::parse_target(std::string(kGatewayTarget) + "=icmp:" + w.hotspot_gateway));
     s.only.push_back(std::string("lan.") + kGatewayTarget);
   }
-  for (const auto& [name, r] : w.rules) s.only.push_back("lan." + r.target);
+  for (const auto& [name, r] : w.rules)
+    if (wanted(name)) s.only.push_back("lan." + r.target);
   auto rep = check::run(s);
 
   Observation o;
@@ -90,6 +92,7 @@ Observation probe(const WatchConfig& w, const Config& cfg) {
   o.zerotier = worst_of(rep, {"zerotier.service", "zerotier.network", "zerotier.route"}, o.why_zerotier);
   o.forwarding = worst_of(rep, {"forwarding.sysctl", "forwarding.rules"}, o.why_forwarding);
   for (const auto& [name, r] : w.rules) {
+    if (!wanted(name)) continue;
     const auto* t = find(rep, "lan." + r.target);
     o.rules[name] = health_of(t);
     o.why_rules[name] = why(t);

@@ -301,7 +301,7 @@ TEST_CASE("reset: budgets count only actions after it", "[unit]") {
 
 TEST_CASE("a device rule pulses its relay within its own daily budget", "[unit]") {
   auto c = scaled();
-  c.rules["emc1"] = Rule{"emc1", "emc1-web", Millis(3 * kS), "emc1", 2};
+  c.rules["emc1"] = Rule{"emc1", "emc1-web", Millis(3 * kS), "emc1", 2, std::nullopt};
   Run r(c);
   Observation o = kAllUp;
   o.rules["emc1"] = Health::down;
@@ -312,6 +312,32 @@ TEST_CASE("a device rule pulses its relay within its own daily budget", "[unit]"
   CHECK_THAT(r.actions[0].cause, Catch::Contains("emc1-web down for 3s (connection refused)"));
   r.rounds(3600, o);
   CHECK(r.count(Kind::pulse) == 2);  // max_per_day 2; the slow retry is 6 h away
+}
+
+TEST_CASE("a rule probed on its own, longer interval counts the time between its probes", "[unit]") {
+  auto c = scaled();
+  c.rules["emc1"] = Rule{"emc1", "emc1-web", Millis(6 * kS), "emc1", 2, Millis(3 * kS)};
+  Run r(c);
+  Observation probed = kAllUp, skipped = kAllUp;
+  probed.rules["emc1"] = Health::down;  // skipped: the rule is absent (not probed this round)
+  auto cycle = [&] {
+    r.rounds(2, skipped);
+    r.rounds(1, probed);
+  };
+  r.rounds(1, probed);  // the first failed probe
+  cycle();              // 3 s
+  CHECK(r.count(Kind::pulse) == 0);
+  CHECK(r.ladder.state().layers.at("rule.emc1").down_ms == 3 * kS);
+  cycle();  // 6 s: due
+  CHECK(r.count(Kind::pulse) == 1);
+  // Unknown from a probe that ran is not down time, and the rounds it was not probed are not either.
+  Run u(c);
+  Observation unknown = kAllUp;
+  unknown.rules["emc1"] = Health::unknown;
+  u.rounds(1, probed);
+  u.rounds(10, unknown);
+  u.rounds(1, probed);
+  CHECK(u.ladder.state().layers.at("rule.emc1").down_ms == kS);
 }
 
 TEST_CASE("the state file round-trips and refuses what it cannot read", "[unit]") {
