@@ -118,7 +118,9 @@ check_eq "both devices listed, systemd's (default watchdog0) judged" "2 watchdog
 H enable --device watchdog1 2>"$T_TMP/err"; RC=$?
 check_eq "enable on a device whose maximum is unknown: exit 2" 2 "$RC"
 check "... saying it cannot check the value" grep -q "watchdog1 does not say its maximum" "$T_TMP/err"
-check_exit "--device nosuch: exit 2" 2 H --device nosuch
+H --device nosuch 2>"$T_TMP/err"; RC=$?
+check_eq "--device nosuch: exit 2" 2 "$RC"
+check "... naming the devices there" grep -qx "bdctl-watch: --device nosuch: no such watchdog in $BDCTL_SYSFS_ROOT/class/watchdog (there: watchdog0, watchdog1)" "$T_TMP/err"
 H enable --device /dev/watchdog0 --timeout 1m --json >/dev/null
 check "enable --device /dev/watchdog0 --timeout 1m" grep -qx 'RuntimeWatchdogSec=60s' "$DROPIN"
 

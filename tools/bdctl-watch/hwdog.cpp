@@ -3,11 +3,13 @@
 // a timeout the device would not take (the bcm2835 takes 15 s at most and
 // systemd then runs with no hardware watchdog at all, saying so only in its log).
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <limits>
 
 #include "bdctl/audit.hpp"
 #include "bdctl/error.hpp"
+#include "bdctl/paths.hpp"
 #include "bdctl/systemd.hpp"
 #include "render.hpp"
 #include "watch_verbs.hpp"
@@ -28,7 +30,13 @@ const hwdog::Device* pick(const HwdogReport& r, const std::optional<std::string>
   if (want.empty() && !r.devices.empty()) return &r.devices.front();
   for (const auto& d : r.devices)
     if (d.name == want || d.path == want) return &d;
-  if (name) throw InputError(fmt::format("--device {}: no such watchdog in {}/class/watchdog", *name, "sysfs"));
+  if (name) {
+    std::vector<std::string> names;
+    for (const auto& d : r.devices) names.push_back(d.name);
+    throw InputError(fmt::format("--device {}: no such watchdog in {}/class/watchdog (there: {})", *name,
+                                 paths::sysfs_root(),
+                                 names.empty() ? "none" : fmt::format("{}", fmt::join(names, ", "))));
+  }
   return nullptr;
 }
 
