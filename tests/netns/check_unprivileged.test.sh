@@ -50,4 +50,12 @@ check "a run as nobody still prints one document" python3 -c 'import json,sys; j
 check_eq "as nobody, the token-bound checks are unknown, not ok" "unknown unknown" \
   "$(cstatus "$T_TMP/u.json" zerotier.service) $(cstatus "$T_TMP/u.json" zerotier.route)"
 
+# watch.*: the run lock is root's (0700), the state file is readable: the daemon unknown, the rest judged.
+mkdir -p "$BDCTL_LOCK_DIR"; chmod 700 "$BDCTL_LOCK_DIR"; touch "$BDCTL_LOCK_DIR/watch-run.lock"
+printf '[watch]\nboot_grace = "0s"\n' >"$pub/watch.toml"; chmod 644 "$pub/watch.toml"
+as_nobody "$BDCTL_BIN/bdctl-check" --config "$pub/watch.toml" --only watch --json >"$T_TMP/w.json"
+check_eq "as nobody: watch.daemon unknown (cannot read the lock), budgets and last action judged" "unknown ok ok" \
+  "$(cstatus "$T_TMP/w.json" watch.daemon) $(cstatus "$T_TMP/w.json" watch.budgets) $(cstatus "$T_TMP/w.json" watch.last_action)"
+check "... saying why" grep -q 'watch-run.lock: Permission denied' "$T_TMP/w.json"
+
 done_testing
