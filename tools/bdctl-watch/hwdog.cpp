@@ -40,12 +40,15 @@ const hwdog::Device* pick(const HwdogReport& r, const std::optional<std::string>
   return nullptr;
 }
 
+constexpr const char* kNoDevice =
+    "no hardware watchdog: /sys/class/watchdog has no device (on a Pi: dtparam=watchdog=on in config.txt)";
+
 // What is wrong, each only when its premise was observed; nothing is "ok"
 // that was not seen.
 void judge(HwdogReport& r) {
   auto add = [&](std::string p) { r.problems.push_back(std::move(p)); };
   if (!r.device) {
-    add("no hardware watchdog: /sys/class/watchdog has no device (on a Pi: dtparam=watchdog=on in config.txt)");
+    add(kNoDevice);
     return;
   }
   const auto& d = *r.device;
@@ -95,7 +98,7 @@ HwdogReport observe(const std::optional<std::string>& device) {
 }
 
 void change(HwdogReport& r, const HwdogFlags& f) {
-  if (!r.device) throw SystemError("no hardware watchdog: /sys/class/watchdog has no device, nothing was written");
+  if (!r.device) throw SystemError(std::string(kNoDevice) + "; nothing was written");
   AuditLog audit(kWatchAudit, "bdctl-watch", {"bdctl-watch", "hwdog", f.action});
   if (f.action == "enable") {
     int s = f.timeout ? int(cli::duration_option("--timeout", *f.timeout).count() / 1000)

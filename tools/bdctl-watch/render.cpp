@@ -224,14 +224,17 @@ cli::Outcome hwdog_outcome(const HwdogReport& r) {
                     !d.active   ? "state unknown"
                     : *d.active ? "counting"
                                 : "stopped");
-  const auto& m = o.json["systemd"];
-  if (r.manager)  // unreachable: the problem says why
-    o.text += fmt::format("systemd: RuntimeWatchdogSec {}, last ping {}\n",
-                          m["runtime_watchdog_ms"].is_number()
-                              ? format_duration(Millis(m["runtime_watchdog_ms"].get<std::int64_t>()))
-                          : m["runtime_watchdog_ms"].is_null() ? "unknown"
-                                                               : m["runtime_watchdog_ms"].get<std::string>(),
-                          m["last_ping"].is_null() ? "unknown" : m["last_ping"].get<std::string>());
+  if (r.manager) {  // unreachable: the problem says why
+    const auto& m = *r.manager;
+    std::string runtime = !m.runtime_usec ? "unknown"
+                          : *m.runtime_usec == std::numeric_limits<std::uint64_t>::max()
+                              ? "default"
+                              : format_duration(Millis(*m.runtime_usec / 1000));
+    std::string ping = !m.last_ping_usec   ? "unknown"
+                       : *m.last_ping_usec ? iso8601_ms(std::int64_t(*m.last_ping_usec / 1000))
+                                           : "never";
+    o.text += fmt::format("systemd: RuntimeWatchdogSec {}, last ping {}\n", runtime, ping);
+  }
   if (r.dropin.exists)
     o.text += fmt::format("drop-in {}: RuntimeWatchdogSec={}\n", hwdog::dropin_path(), secs(r.dropin.timeout_s));
   for (const auto& p : r.problems) o.text += "problem: " + p + "\n";

@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "bdctl/audit.hpp"
+#include "bdctl/check.hpp"
 #include "bdctl/error.hpp"
 #include "bdctl/lock.hpp"
 #include "bdctl/systemd.hpp"
@@ -40,6 +41,7 @@ class Daemon {
       : l_(std::move(l)),
         audit_(kWatchAudit, "bdctl-watch", std::move(argv)),
         ladder_(l_.watch, watch::load_state()),
+        probe_(watch::probe_settings(l_.watch, l_.config)),
         ping_(watchdog_period()) {}
 
   // Rounds until a stop signal; returns the number of rounds.
@@ -49,7 +51,7 @@ class Daemon {
     std::optional<steady::time_point> last;
     for (;;) {
       auto start = steady::now();
-      round(last ? start - *last : steady::duration::zero());
+      round(start, last ? start - *last : steady::duration::zero());
       last = start;
       ++rounds;
       if (rounds == 1) systemd::notify("READY=1");
@@ -75,12 +77,11 @@ class Daemon {
     return due;
   }
 
-  void round(steady::duration elapsed) {
-    auto start = steady::now();
+  void round(steady::time_point start, steady::duration elapsed) {
     watch::Observation o;
     try {
       auto rules = due_rules(start);
-      o = watch::probe(l_.watch, l_.config, &rules);
+      o = watch::probe(l_.watch, probe_, &rules);
     } catch (const std::exception& e) {
       // Nothing seen is nothing judged: every layer stays as it was.
       audit_.log({{"event", "probe-failed"}, {"error", e.what()}});
@@ -140,6 +141,7 @@ class Daemon {
   Loaded l_;
   AuditLog audit_;
   watch::Ladder ladder_;
+  const check::Settings probe_;  // the config is read once: so are the probes' settings
   std::optional<steady::duration> ping_;
   std::map<std::string, steady::time_point> rule_next_;
   cli::SignalInterrupt interrupt_;

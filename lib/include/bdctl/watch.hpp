@@ -167,14 +167,21 @@ State state_from_json(const std::string& text, const std::string& source);
 
 }  // namespace bdctl::watch
 
+namespace bdctl::check {
+struct Settings;
+}
+
 namespace bdctl::watch {
 
 // One probe round through bdctl-check's engine and the site model: the
 // uplink's gateway (or hotspot_gateway), the internet targets, ZeroTier's
 // service, network and route, and every rule's target. Settings come from
-// the same config as bdctl-check's.
+// the same config as bdctl-check's, built once (a daemon reads its config
+// once) by probe_settings; each round adds the rules it probes.
+check::Settings probe_settings(const WatchConfig& w, const Config& cfg);
 // rules: the rules whose targets to probe this round (nullptr: all).
-Observation probe(const WatchConfig& w, const Config& cfg, const std::set<std::string>* rules = nullptr);
+Observation probe(const WatchConfig& w, const check::Settings& base, const std::set<std::string>* rules = nullptr);
+Observation probe(const WatchConfig& w, const Config& cfg);  // one round of everything (plan)
 
 // The system's uptime (/proc/uptime), for boot_grace.
 std::int64_t uptime_ms();

@@ -64,10 +64,10 @@ Health worst_of(const check::Report& rep, std::initializer_list<const char*> nam
 }
 }  // namespace
 
-Observation probe(const WatchConfig& w, const Config& cfg, const std::set<std::string>* rules) {
-  auto wanted = [&](const std::string& rule) { return !rules || rules->count(rule) != 0; };
+check::Settings probe_settings(const WatchConfig& w, const Config& cfg) {
   check::Settings s;
   check::apply_config(cfg, s);
+  s.watch.reset();  // the watch.* checks judge this daemon, not the site
   s.only = {"zerotier.service", "zerotier.network", "zerotier.route", "forwarding.sysctl", "forwarding.rules"};
   for (std::size_t i = 0; i < w.internet_targets.size(); ++i) {
     std::string name = fmt::format("{}{}", kInternetPrefix, i + 1);
@@ -80,6 +80,14 @@ Observation probe(const WatchConfig& w, const Config& cfg, const std::set<std::s
     s.targets.push_back(check::parse_target(std::string(kGatewayTarget) + "=icmp:" + w.hotspot_gateway));
     s.only.push_back(std::string("lan.") + kGatewayTarget);
   }
+  return s;
+}
+
+Observation probe(const WatchConfig& w, const Config& cfg) { return probe(w, probe_settings(w, cfg)); }
+
+Observation probe(const WatchConfig& w, const check::Settings& base, const std::set<std::string>* rules) {
+  auto wanted = [&](const std::string& rule) { return !rules || rules->count(rule) != 0; };
+  check::Settings s = base;
   for (const auto& [name, r] : w.rules)
     if (wanted(name)) s.only.push_back("lan." + r.target);
   auto rep = check::run(s);
