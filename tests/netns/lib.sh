@@ -14,7 +14,7 @@ T_TMP=$(mktemp -d /tmp/bdctl-netns.XXXXXX)
 
 # bdctl's own files go to the temp dir, never /etc, /var or /run.
 export BDCTL_STATE_DIR="$T_TMP/state" BDCTL_SYSCTL_DIR="$T_TMP/sysctl.d" \
-       BDCTL_LOCK_DIR="$T_TMP/lock" BDCTL_LOG_DIR="$T_TMP/log" BDCTL_CONFIG="$T_TMP/none.toml" \
+       BDCTL_LOCK_DIR="$T_TMP/lock" BDCTL_RUN_DIR="$T_TMP/run" BDCTL_LOG_DIR="$T_TMP/log" BDCTL_CONFIG="$T_TMP/none.toml" \
        BDCTL_SYSTEMD_CONF_DIR="$T_TMP/system.conf.d"
 export PATH="$BDCTL_BIN:$PATH"
 

@@ -4,7 +4,6 @@
 // hangs stops the pings and systemd restarts the daemon.
 #include <fmt/format.h>
 
-#include <cstdlib>
 
 #include "bdctl/audit.hpp"
 #include "bdctl/check.hpp"
@@ -25,16 +24,6 @@ struct RunFlags {
   bool dry_run = false;
 };
 
-// Half of WATCHDOG_USEC, as sd_watchdog_enabled(3) advises; none when unset.
-std::optional<steady::duration> watchdog_period() {
-  const char* usec = std::getenv("WATCHDOG_USEC");
-  if (!usec) return std::nullopt;
-  char* end = nullptr;
-  unsigned long long v = std::strtoull(usec, &end, 10);
-  if (end == usec || *end || v == 0) return std::nullopt;
-  return std::chrono::microseconds(v / 2);
-}
-
 class Daemon {
  public:
   Daemon(Loaded l, std::vector<std::string> argv)
@@ -42,7 +31,7 @@ class Daemon {
         audit_(kWatchAudit, "bdctl-watch", std::move(argv)),
         ladder_(l_.watch, watch::load_state()),
         probe_(watch::probe_settings(l_.watch, l_.config)),
-        ping_(watchdog_period()) {}
+        ping_(systemd::watchdog_period()) {}
 
   // Rounds until a stop signal; returns the number of rounds.
   int loop() {

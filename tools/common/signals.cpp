@@ -3,8 +3,12 @@
 #include "cli.hpp"
 
 #include <signal.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
 
 #include <cerrno>
+
+#include "bdctl/error.hpp"
 
 namespace bdctl::cli {
 
@@ -27,6 +31,23 @@ void block_stop_signals() {
   signal(SIGPIPE, SIG_IGN);  // a dropped SSH session must not kill us through stdout either
 }
 
+namespace {
+const char* signal_name(int sig) { return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP"; }
+}  // namespace
+
+Fd stop_signal_fd() {
+  sigset_t s = stop_set();
+  Fd fd(signalfd(-1, &s, SFD_CLOEXEC | SFD_NONBLOCK));
+  if (!fd.valid()) throw SystemError("signalfd", errno);
+  return fd;
+}
+
+std::string take_stop_signal(int fd) {
+  signalfd_siginfo si{};
+  if (read(fd, &si, sizeof si) != ssize_t(sizeof si)) return "";
+  return signal_name(int(si.ssi_signo));
+}
+
 bool SignalInterrupt::wait_until(std::chrono::steady_clock::time_point deadline) {
   sigset_t s = stop_set();
   for (;;) {
@@ -39,7 +60,7 @@ bool SignalInterrupt::wait_until(std::chrono::steady_clock::time_point deadline)
     ts.tv_nsec = static_cast<long>(ns % 1'000'000'000);
     int sig = sigtimedwait(&s, nullptr, &ts);  // a zero timeout still collects a pending signal
     if (sig > 0) {
-      reason = sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP";
+      reason = signal_name(sig);
       return true;
     }
     if (left == decltype(left){}) return false;

@@ -60,6 +60,10 @@ class FileLock {
   Fd fd_;
 };
 
+// Whether another process holds lock NAME (a daemon's run lock), asked
+// read-only and shared, so a user who can read the file may ask; no file: no.
+bool lock_held(const std::string& name);
+
 // The lock every tool takes before changing the kernel's ruleset or sysctls.
 inline constexpr const char* kRulesetLock = "ruleset.lock";
 // How long a change waits for another tool's change to finish.

@@ -7,6 +7,7 @@ namespace bdctl::paths {
 
 std::string state_dir();    // BDCTL_STATE_DIR, else /var/lib/bdctl
 std::string lock_dir();     // BDCTL_LOCK_DIR, else /run/bdctl/lock (root-only /run: no other user can plant it)
+std::string run_dir();      // BDCTL_RUN_DIR, else /run/bdctl (a daemon's counters: tmpfs, no SD wear)
 std::string sysctl_root();  // BDCTL_SYSCTL_ROOT, else /proc/sys
 std::string sysctl_dir();   // BDCTL_SYSCTL_DIR, else /etc/sysctl.d
 std::string config_file();  // BDCTL_CONFIG, else /etc/bdctl/bdctl.toml

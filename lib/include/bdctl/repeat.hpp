@@ -59,13 +59,21 @@ class RecentlySent {
   static std::uint64_t key(const Ipv4& src, std::uint16_t src_port, std::uint16_t dst_port, std::string_view payload);
   void add(std::uint64_t key, std::int64_t now_ms);
   bool contains(std::uint64_t key, std::int64_t now_ms);
-  std::size_t size() const { return order_.size(); }
+  // contains(), and that one is forgotten: each expected copy is met once
+  // (the kernel loops every broadcast sent back to this host, once).
+  bool take(std::uint64_t key, std::int64_t now_ms);
+  std::size_t size() const { return count_.size(); }
 
  private:
+  struct Sent {
+    std::int64_t at_ms;
+    std::uint64_t key;
+    bool live;  // not taken yet
+  };
   void expire(std::int64_t now_ms);
   std::int64_t window_;
-  std::deque<std::pair<std::int64_t, std::uint64_t>> order_;  // oldest first
-  std::unordered_map<std::uint64_t, int> count_;
+  std::deque<Sent> order_;                        // oldest first
+  std::unordered_map<std::uint64_t, int> count_;  // live ones per key
 };
 
 }  // namespace bdctl::repeat

@@ -4,6 +4,7 @@
 // is the one libsystemd finds: DBUS_SYSTEM_BUS_ADDRESS is honoured, so tests
 // run a private bus with a stand-in manager (tests/sim/systemd).
 #pragma once
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -18,6 +19,9 @@ bool available();
 // sd_notify(3) to the service manager ("READY=1", "WATCHDOG=1", "STATUS=...");
 // false when not run as a notify service (no NOTIFY_SOCKET).
 bool notify(const std::string& state);
+// How often to send "WATCHDOG=1": half of WATCHDOG_USEC, as
+// sd_watchdog_enabled(3) advises; nullopt when the unit sets no WatchdogSec.
+std::optional<std::chrono::microseconds> watchdog_period();
 
 // The manager's own pets of the hardware watchdog. A property this systemd
 // does not have yet (WatchdogDevice came in 250) is nullopt.

@@ -91,6 +91,12 @@ constexpr auto kKeys = std::to_array<std::string_view>({
     "watch.rules.*.action",
     "watch.rules.*.max_per_day",
     "watch.rules.*.interval",
+    //
+    "repeat.*.preset",
+    "repeat.*.port",
+    "repeat.*.group",
+    "repeat.*.direction",
+    "repeat.*.rate",
 });
 
 // The segments of a pattern below `parent` (a pattern prefix, with '*').

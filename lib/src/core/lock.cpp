@@ -156,4 +156,18 @@ FileLock::~FileLock() = default;  // closing the descriptor releases the flock
 
 std::string ruleset_lock_path() { return lock_path(kRulesetLock); }
 
+bool lock_held(const std::string& name) {
+  // Read-only and shared, so that anyone who can read the lock can ask
+  // (bdctl-check as a user); no lock file: no run since boot (/run).
+  auto path = lock_path(name);
+  Fd f(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+  if (f.get() < 0) {
+    if (errno == ENOENT) return false;
+    throw SystemError(path, errno);
+  }
+  if (::flock(f.get(), LOCK_SH | LOCK_NB) == 0) return false;
+  if (errno == EWOULDBLOCK) return true;
+  throw SystemError("flock " + path, errno);
+}
+
 }  // namespace bdctl

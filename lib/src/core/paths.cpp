@@ -11,6 +11,7 @@ static std::string env_or(const char* var, const char* fallback) {
 
 std::string state_dir() { return env_or("BDCTL_STATE_DIR", "/var/lib/bdctl"); }
 std::string lock_dir() { return env_or("BDCTL_LOCK_DIR", "/run/bdctl/lock"); }
+std::string run_dir() { return env_or("BDCTL_RUN_DIR", "/run/bdctl"); }
 std::string sysctl_root() { return env_or("BDCTL_SYSCTL_ROOT", "/proc/sys"); }
 std::string sysctl_dir() { return env_or("BDCTL_SYSCTL_DIR", "/etc/sysctl.d"); }
 std::string config_file() { return env_or("BDCTL_CONFIG", "/etc/bdctl/bdctl.toml"); }

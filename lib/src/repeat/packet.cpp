@@ -82,22 +82,36 @@ std::uint64_t RecentlySent::key(const Ipv4& src, std::uint16_t src_port, std::ui
 }
 
 void RecentlySent::expire(std::int64_t now_ms) {
-  while (!order_.empty() && order_.front().first <= now_ms - window_) {
-    auto it = count_.find(order_.front().second);
-    if (it != count_.end() && --it->second == 0) count_.erase(it);
+  while (!order_.empty() && order_.front().at_ms <= now_ms - window_) {
+    const auto& front = order_.front();
+    if (front.live) {
+      auto it = count_.find(front.key);
+      if (it != count_.end() && --it->second == 0) count_.erase(it);
+    }
     order_.pop_front();
   }
 }
 
 void RecentlySent::add(std::uint64_t key, std::int64_t now_ms) {
   expire(now_ms);
-  order_.emplace_back(now_ms, key);
+  order_.push_back({now_ms, key, true});
   ++count_[key];
 }
 
 bool RecentlySent::contains(std::uint64_t key, std::int64_t now_ms) {
   expire(now_ms);
   return count_.count(key) != 0;
+}
+
+bool RecentlySent::take(std::uint64_t key, std::int64_t now_ms) {
+  if (!contains(key, now_ms)) return false;
+  for (auto& s : order_)
+    if (s.live && s.key == key) {
+      s.live = false;
+      if (--count_[key] == 0) count_.erase(key);
+      return true;
+    }
+  return false;
 }
 
 }  // namespace bdctl::repeat

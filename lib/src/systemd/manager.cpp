@@ -299,6 +299,15 @@ ManagerWatchdog Manager::watchdog() {
   return w;
 }
 
+std::optional<std::chrono::microseconds> watchdog_period() {
+  const char* usec = std::getenv("WATCHDOG_USEC");
+  if (!usec) return std::nullopt;
+  char* end = nullptr;
+  unsigned long long v = std::strtoull(usec, &end, 10);
+  if (end == usec || *end || v == 0) return std::nullopt;
+  return std::chrono::microseconds(v / 2);
+}
+
 bool notify(const std::string& state) {
   // Without NOTIFY_SOCKET (not run by systemd) there is no one to tell, and
   // libsystemd need not be loaded for it.

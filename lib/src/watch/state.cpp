@@ -34,19 +34,7 @@ Kind kind_of(const std::string& s, const std::string& source) {
 }
 }  // namespace
 
-bool daemon_running() {
-  // Read-only and shared, so that anyone who can read the lock can ask
-  // (bdctl-check as a user); no lock file: no run since boot (/run).
-  auto path = lock_path(kRunLock);
-  Fd f(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
-  if (f.get() < 0) {
-    if (errno == ENOENT) return false;
-    throw SystemError(path, errno);
-  }
-  if (::flock(f.get(), LOCK_SH | LOCK_NB) == 0) return false;
-  if (errno == EWOULDBLOCK) return true;
-  throw SystemError("flock " + path, errno);
-}
+bool daemon_running() { return lock_held(kRunLock); }
 
 std::string state_path() { return paths::state_dir() + "/watch/state.json"; }
 

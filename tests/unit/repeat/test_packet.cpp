@@ -83,6 +83,25 @@ TEST_CASE("the rate limit: a burst, then the rate, and a clock that stands still
   CHECK_FALSE(s.take(40));  // the clock went back: no tokens from it
 }
 
+TEST_CASE("an expected copy is met once, then it is someone else's", "[unit]") {
+  RecentlySent loop(2000);
+  auto k = RecentlySent::key({192, 168, 1, 20}, 4992, 4992, "disc");
+  loop.add(k, 0);
+  loop.add(k, 100);  // sent twice: two copies expected back
+  CHECK(loop.take(k, 200));
+  CHECK(loop.take(k, 300));
+  CHECK_FALSE(loop.take(k, 400));  // a third is not ours
+  CHECK(loop.size() == 0);
+  loop.add(k, 1000);
+  CHECK(loop.take(k, 1500));
+  CHECK_FALSE(loop.contains(k, 1600));
+  loop.add(k, 1700);
+  // The taken one expiring must not forget the live one.
+  CHECK(loop.contains(k, 3100));
+  CHECK(loop.take(k, 3200));
+  CHECK_FALSE(loop.take(k, 4000));
+}
+
 TEST_CASE("what was just sent is known for its window, and only it", "[unit]") {
   RecentlySent sent(2000);
   Ipv4 a{192, 168, 1, 20}, b{10, 147, 20, 7};

@@ -1,0 +1,328 @@
+// The repeater (bdctl/repeater.hpp): hears a rule's broadcasts and group
+// on each side, drops its own and other repeaters' copies, holds the rate
+// and sends one copy, source kept, on the other side only.
+#include "bdctl/repeater.hpp"
+
+#include <arpa/inet.h>
+#include <fmt/format.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "bdctl/audit.hpp"
+#include "bdctl/error.hpp"
+#include "bdctl/handles.hpp"
+#include "bdctl/rtnl.hpp"
+
+namespace bdctl::repeat {
+
+namespace {
+using steady = std::chrono::steady_clock;
+constexpr std::int64_t kSentWindowMs = 2000;  // a looped copy comes back within milliseconds
+constexpr int kDrainPerWake = 64;             // per socket, so one busy port cannot starve the others
+
+std::int64_t mono_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(steady::now().time_since_epoch()).count();
+}
+
+Ipv4 to_ipv4(in_addr a) {
+  const auto* b = reinterpret_cast<const std::uint8_t*>(&a.s_addr);
+  return {b[0], b[1], b[2], b[3]};
+}
+in_addr to_in(const Ipv4& a) {
+  in_addr r{};
+  std::memcpy(&r.s_addr, a.data(), 4);
+  return r;
+}
+
+void opt(int fd, int level, int name, int value, const std::string& what) {
+  if (::setsockopt(fd, level, name, &value, sizeof value) != 0) throw SystemError(what, errno);
+}
+void bind_to(int fd, const std::string& ifname) {
+  if (::setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname.c_str(), socklen_t(ifname.size())) != 0)
+    throw SystemError("SO_BINDTODEVICE " + ifname, errno);
+}
+
+// The socket that hears rule r on one interface: the rule's port on any
+// address, only what arrives on that interface, with each packet's
+// destination, TOS and TTL; the group joined there.
+Fd hear_socket(const Rule& r, const std::string& ifname, int ifindex) {
+  Fd fd(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+  if (!fd.valid()) throw SystemError("socket", errno);
+  std::string what = fmt::format("port {} on {}", r.port, ifname);
+  // Beside a local service on the same port (avahi on 5353 sets it too).
+  opt(fd.get(), SOL_SOCKET, SO_REUSEADDR, 1, what + ": SO_REUSEADDR");
+  bind_to(fd.get(), ifname);
+  opt(fd.get(), IPPROTO_IP, IP_PKTINFO, 1, what + ": IP_PKTINFO");
+  opt(fd.get(), IPPROTO_IP, IP_RECVTOS, 1, what + ": IP_RECVTOS");
+  opt(fd.get(), IPPROTO_IP, IP_RECVTTL, 1, what + ": IP_RECVTTL");
+  // The count of datagrams the kernel dropped on a full queue (a storm), with each one read.
+  opt(fd.get(), SOL_SOCKET, SO_RXQ_OVFL, 1, what + ": SO_RXQ_OVFL");
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(r.port);
+  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) throw SystemError("bind " + what, errno);
+  if (r.group) {
+    ip_mreqn m{};
+    m.imr_multiaddr = to_in(*r.group);
+    m.imr_ifindex = ifindex;
+    if (::setsockopt(fd.get(), IPPROTO_IP, IP_ADD_MEMBERSHIP, &m, sizeof m) != 0)
+      throw SystemError(fmt::format("joining {} on {}", ipv4_text(*r.group), ifname), errno);
+  }
+  return fd;
+}
+
+// The socket that sends the copies out of one interface, whole packets
+// (IPPROTO_RAW implies IP_HDRINCL); the kernel's loopback of them is off,
+// so local services hear a packet once, on the side it was sent to.
+Fd send_socket(const std::string& ifname, int ifindex) {
+  Fd fd(::socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_RAW));
+  if (!fd.valid()) throw SystemError("raw socket on " + ifname, errno);
+  bind_to(fd.get(), ifname);
+  opt(fd.get(), SOL_SOCKET, SO_BROADCAST, 1, ifname + ": SO_BROADCAST");
+  opt(fd.get(), IPPROTO_IP, IP_MULTICAST_LOOP, 0, ifname + ": IP_MULTICAST_LOOP");
+  ip_mreqn m{};
+  m.imr_ifindex = ifindex;
+  if (::setsockopt(fd.get(), IPPROTO_IP, IP_MULTICAST_IF, &m, sizeof m) != 0)
+    throw SystemError(ifname + ": IP_MULTICAST_IF", errno);
+  return fd;
+}
+
+struct Heard {
+  Ipv4 src{}, dst{};
+  std::uint16_t src_port = 0;
+  std::uint8_t tos = 0, ttl = 1;
+  std::string_view payload;
+};
+}  // namespace
+
+struct Repeater::Impl {
+  Status st;
+  std::array<int, 2> opened{0, 0};  // the ifindex each side's sockets were opened on
+  std::array<Fd, 2> sender;
+  std::vector<std::array<Fd, 2>> hear;                // per rule and side
+  std::vector<std::array<std::uint32_t, 2>> dropped;  // the kernel's SO_RXQ_OVFL count of each, last seen
+  std::vector<RateLimit> rate;                        // per rule and side heard on: [rule * 2 + side]
+  std::array<RecentlySent, 2> sent{RecentlySent(kSentWindowMs), RecentlySent(kSentWindowMs)};  // by side sent on
+  // The broadcasts sent on each side, whose copy the kernel loops back to
+  // this host once (a multicast's it does not: IP_MULTICAST_LOOP is off).
+  std::array<RecentlySent, 2> looped{RecentlySent(kSentWindowMs), RecentlySent(kSentWindowMs)};
+  std::vector<char> buf = std::vector<char>(65536);
+
+  void close_side(Side s) {
+    sender[s].reset();
+    for (auto& h : hear) h[s].reset();
+    for (auto& d : dropped) d[s] = 0;
+    opened[s] = 0;
+  }
+
+  void open_side(Side s, int ifindex) {
+    close_side(s);
+    const auto& name = st.sides[s].interface;
+    sender[s] = send_socket(name, ifindex);
+    for (std::size_t i = 0; i < st.rules.size(); ++i)
+      if (st.rules[i].rule.from[s]) hear[i][s] = hear_socket(st.rules[i].rule, name, ifindex);
+    opened[s] = ifindex;
+  }
+
+  bool is_for(const Rule& r, Side s, const Ipv4& dst) const {
+    if (r.group) return dst == *r.group;
+    return dst == Ipv4{255, 255, 255, 255} || (st.sides[s].broadcast && dst == *st.sides[s].broadcast);
+  }
+
+  Ipv4 out_dst(const Rule& r, Side out, const Ipv4& dst) const {
+    if (r.group || dst == Ipv4{255, 255, 255, 255}) return dst;
+    // A directed broadcast becomes the other subnet's (the limited one when it has none).
+    return st.sides[out].broadcast.value_or(Ipv4{255, 255, 255, 255});
+  }
+
+  void handle(std::size_t i, Side s, const Heard& h) {
+    auto& rs = st.rules[i];
+    if (!is_for(rs.rule, s, h.dst)) return;  // unicast to the Pi, or another rule's group
+    auto& c = rs.by_side[s];
+    ++st.generation;
+    auto now = mono_ms();
+    auto key = RecentlySent::key(h.src, h.src_port, rs.rule.port, h.payload);
+    if (is_echo(h.tos)) {
+      // Marked and not our own loopback: another repeater's copy, or ours
+      // back through a loop (a bridge between the two sides).
+      ++(looped[s].take(key, now) ? c.echoes : c.other_marks);
+      return;
+    }
+    if (sent[s].contains(key, now)) {  // ours, its mark cleared on the way (a repeater that rewrites DSCP)
+      ++c.echoes;
+      return;
+    }
+    ++c.heard;
+    Side out = s == lan ? zerotier : lan;
+    if (!opened[out]) {
+      ++c.errors;
+      c.last_error = fmt::format("{} is missing: nothing sent", st.sides[out].interface);
+      return;
+    }
+    if (!rate[i * 2 + s].take(now)) {
+      ++c.rate_limited;
+      return;
+    }
+    Datagram d;
+    d.src = h.src;
+    d.dst = out_dst(rs.rule, out, h.dst);
+    d.src_port = h.src_port;
+    d.dst_port = rs.rule.port;
+    d.ttl = h.ttl;  // mDNS's 255 stays 255
+    d.tos = std::uint8_t(kEchoTos | (h.tos & 0x3));
+    d.payload = h.payload;
+    auto pkt = build(d);
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_addr = to_in(d.dst);
+    if (::sendto(sender[out].get(), pkt.data(), pkt.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to) < 0) {
+      ++c.errors;
+      c.last_error =
+          fmt::format("sending to {} on {}: {}", ipv4_text(d.dst), st.sides[out].interface, std::strerror(errno));
+      return;
+    }
+    ++c.repeated;
+    sent[out].add(key, now);
+    if (!rs.rule.group) looped[out].add(key, now);
+  }
+
+  // Reads what one socket holds; false when it failed (its side is re-checked).
+  void drain(std::size_t i, Side s) {
+    int fd = hear[i][s].get();
+    for (int n = 0; n < kDrainPerWake; ++n) {
+      sockaddr_in from{};
+      iovec iov{buf.data(), buf.size()};
+      alignas(cmsghdr) char control[256];
+      msghdr m{};
+      m.msg_name = &from;
+      m.msg_namelen = sizeof from;
+      m.msg_iov = &iov;
+      m.msg_iovlen = 1;
+      m.msg_control = control;
+      m.msg_controllen = sizeof control;
+      ssize_t got = ::recvmsg(fd, &m, MSG_DONTWAIT);
+      if (got < 0) return;  // EAGAIN; an error is the interface going: refresh sees it
+      Heard h;
+      h.src = to_ipv4(from.sin_addr);
+      h.src_port = ntohs(from.sin_port);
+      h.payload = std::string_view(buf.data(), std::size_t(got));
+      bool have_dst = false;
+      for (cmsghdr* cm = CMSG_FIRSTHDR(&m); cm; cm = CMSG_NXTHDR(&m, cm)) {
+        if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SO_RXQ_OVFL) {
+          std::uint32_t total = 0;
+          std::memcpy(&total, CMSG_DATA(cm), sizeof total);
+          st.rules[i].by_side[s].overflows += total - dropped[i][s];
+          dropped[i][s] = total;
+        }
+        if (cm->cmsg_level != IPPROTO_IP) continue;
+        if (cm->cmsg_type == IP_PKTINFO) {
+          in_pktinfo pi{};
+          std::memcpy(&pi, CMSG_DATA(cm), sizeof pi);
+          h.dst = to_ipv4(pi.ipi_addr);
+          have_dst = true;
+        } else if (cm->cmsg_type == IP_TOS) {
+          h.tos = *reinterpret_cast<const std::uint8_t*>(CMSG_DATA(cm));
+        } else if (cm->cmsg_type == IP_TTL) {
+          int ttl = 0;
+          std::memcpy(&ttl, CMSG_DATA(cm), sizeof ttl);
+          h.ttl = std::uint8_t(ttl);
+        }
+      }
+      if (have_dst && (m.msg_flags & MSG_TRUNC) == 0) handle(i, s, h);
+    }
+  }
+};
+
+Repeater::Repeater(std::vector<Rule> rules, std::string lan_if, std::string zt_if) : impl_(std::make_unique<Impl>()) {
+  auto& st = impl_->st;
+  st.started_ms = st.updated_ms = unix_ms_now();
+  st.pid = long(::getpid());
+  st.sides[lan].interface = std::move(lan_if);
+  st.sides[zerotier].interface = std::move(zt_if);
+  for (auto& r : rules) {
+    // One second's worth may come at once (a burst of answers), at least one.
+    double burst = std::max(1.0, r.per_second);
+    impl_->rate.emplace_back(r.per_second, burst);
+    impl_->rate.emplace_back(r.per_second, burst);
+    st.rules.push_back({std::move(r), {}});
+  }
+  impl_->hear.resize(st.rules.size());
+  impl_->dropped.resize(st.rules.size(), {0, 0});
+}
+
+Repeater::~Repeater() = default;
+
+std::vector<std::string> Repeater::refresh() {
+  auto& st = impl_->st;
+  std::vector<std::string> changes;
+  Rtnl rtnl;
+  auto addrs = rtnl.addresses(AF_INET);
+  for (Side s : {lan, zerotier}) {
+    auto& side = st.sides[s];
+    auto link = rtnl.link(side.interface);
+    int index = link ? link->index : 0;
+    side.address.reset();
+    side.broadcast.reset();
+    for (const auto& a : addrs) {
+      if (a.ifindex != index || side.address) continue;
+      Ipv4 v{};
+      std::copy_n(a.prefix.addr.bytes.begin(), 4, v.begin());
+      side.address = v;
+      if (a.prefix.len < 31) {
+        std::uint32_t host = a.prefix.len == 0 ? 0xffffffffU : (0xffffffffU >> a.prefix.len);
+        for (int b = 0; b < 4; ++b) v[std::size_t(b)] |= std::uint8_t(host >> (24 - 8 * b));
+        side.broadcast = v;
+      }
+    }
+    side.ifindex = index;
+    if (index != 0 && index == impl_->opened[s]) continue;  // open, and the same interface
+    if (index == 0) {
+      impl_->close_side(s);
+      std::string e = side.interface + " is missing";
+      if (side.error != e) changes.push_back(fmt::format("{}: {}", side_name(s), e));
+      side.error = e;
+      continue;
+    }
+    try {
+      impl_->open_side(s, index);
+      side.error.clear();
+      changes.push_back(fmt::format("{}: listening on {} (index {})", side_name(s), side.interface, index));
+    } catch (const SystemError& e) {
+      impl_->close_side(s);
+      if (side.error != e.what()) changes.push_back(fmt::format("{}: {}", side_name(s), e.what()));
+      side.error = e.what();
+    }
+  }
+  if (!changes.empty()) ++st.generation;
+  return changes;
+}
+
+bool Repeater::serve(std::chrono::milliseconds timeout, int stop_fd) {
+  std::vector<pollfd> fds{{stop_fd, POLLIN, 0}};
+  std::vector<std::pair<std::size_t, Side>> who;
+  for (std::size_t i = 0; i < impl_->hear.size(); ++i)
+    for (Side s : {lan, zerotier})
+      if (impl_->hear[i][s].valid()) {
+        fds.push_back({impl_->hear[i][s].get(), POLLIN, 0});
+        who.emplace_back(i, s);
+      }
+  int n = ::poll(fds.data(), nfds_t(fds.size()), int(timeout.count()));
+  if (n < 0) {
+    if (errno == EINTR) return false;
+    throw SystemError("poll", errno);
+  }
+  for (std::size_t k = 1; k < fds.size(); ++k)
+    if (fds[k].revents & POLLIN) impl_->drain(who[k - 1].first, who[k - 1].second);
+  impl_->st.updated_ms = unix_ms_now();
+  return (fds[0].revents & POLLIN) != 0;
+}
+
+const Status& Repeater::status() const { return impl_->st; }
+
+}  // namespace bdctl::repeat

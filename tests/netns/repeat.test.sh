@@ -1,0 +1,192 @@
+#!/bin/bash
+# bdctl-repeat across the simulated site (lib.sh: remote --zt0-- pi --eth0-- lan):
+# a FlexRadio's discovery reaches the remote side exactly once with its own
+# source, the answer comes back, an mDNS query from the remote side reaches
+# the LAN, the rate holds, a rule's direction holds, ZeroTier coming back
+# under a new index is heard again, SIGTERM stops it cleanly, and bad
+# config is refused before a socket is opened.
+. "$(dirname "$0")/lib.sh"
+SIM="$BDCTL_SRC/tests/sim/discovery/discovery.py"
+
+site
+on pi sysctl -qw net.ipv4.ip_forward=1  # the answers are routed, as bdctl-route sets it
+cat >"$T_TMP/bdctl.toml" <<'TOML'
+[site]
+lan_interface = "eth0"
+zerotier_interface = "zt0"
+[repeat.flexradio]
+preset = "flexradio"
+[repeat.mdns]
+preset = "mdns"
+[repeat.burst]
+port = 5000
+rate = "10/second"
+[repeat.oneway]
+port = 5001
+direction = "lan-to-zerotier"
+TOML
+export BDCTL_CONFIG=$T_TMP/bdctl.toml
+
+# listen NS PORT NAME [listen options]: a listener logging to $T_TMP/NAME.log.
+listen() {
+  local n=$1 port=$2 name=$3; shift 3
+  bg on "$n" python3 "$SIM" listen "$port" "$T_TMP/$name.log" --ready "$T_TMP/$name.ready" "$@"
+  for i in $(seq 100); do [ -e "$T_TMP/$name.ready" ] && return 0; sleep 0.05; done
+  echo "listener $name did not start" >&2; return 1
+}
+lines() { if [ -e "$T_TMP/$1.log" ]; then grep -c "${2:-.}" "$T_TMP/$1.log" || true; else echo 0; fi; }
+field() { python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())[sys.argv[2]])' "$T_TMP/$1.log" "$2"; }
+status_json() { on pi bdctl-repeat status --json; }
+counter() {  # counter RULE DIRECTION KEY
+  status_json | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+r = [r for r in d["rules"] if r["name"] == sys.argv[1]][0]
+print(r["directions"][sys.argv[2]][sys.argv[3]])' "$@"
+}
+wait_count() {  # wait_count NAME N SECONDS: until NAME.log has N lines
+  local i; for i in $(seq $(($3 * 20))); do [ "$(lines "$1")" -ge "$2" ] && return 0; sleep 0.05; done; return 1
+}
+listening() { status_json | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+sys.exit(0 if d["running"] and all(s["error"] is None and s["ifindex"] for s in d["sides"].values()) else 1)'; }
+wait_listening() { local i; for i in $(seq 200); do listening && return 0; sleep 0.05; done; return 1; }
+
+listen remote 4992 smartsdr --reply "client_ip=10.147.20.5"
+listen lan 4992 radio_hears
+on lan python3 "$SIM" radio 192.168.1.10
+sleep 0.5
+check_eq "before run: the radio's broadcast does not reach the remote side" 0 "$(lines smartsdr)"
+
+# Bad config: refused, exit 2, the value and its place named, nothing opened.
+bad() { printf '[repeat.x]\n%s\n' "$1" >"$T_TMP/bad.toml"; on pi bdctl-repeat run --config "$T_TMP/bad.toml" 2>&1 >/dev/null; }
+check_exit "an unknown preset: exit 2" 2 bad 'preset = "flex"'
+check "... naming it, its file and line" sh -c "$(declare -f bad on); T_PREFIX=$T_PREFIX T_TMP=$T_TMP bad 'preset = \"flex\"' | grep -q \"bad.toml:2.*'flex' is not a preset\""
+check_exit "a rate that is not one: exit 2" 2 bad 'port = 9
+rate = "fast"'
+check_exit "a group that is not multicast: exit 2" 2 bad 'port = 9
+group = "10.0.0.1"'
+check_exit "a rule without a port: exit 2" 2 bad 'direction = "both"'
+printf '[site]\nlan_interface = "eth0"\nzerotier_interface = "zt0"\n' >"$T_TMP/empty.toml"
+check_exit "no rule at all: exit 2" 2 on pi bdctl-repeat run --config "$T_TMP/empty.toml"
+check_exit "status before any run: exit 1" 1 on pi bdctl-repeat status --json
+check "show names the rules, the interfaces and where they came from" sh -c \
+  "ip netns exec ${T_PREFIX}pi bdctl-repeat show --json | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d[\"interfaces\"][\"lan\"][\"interface\"] == \"eth0\", d
+assert \"config\" in d[\"interfaces\"][\"zerotier\"][\"source\"], d
+assert [r[\"name\"] for r in d[\"rules\"]] == [\"burst\", \"flexradio\", \"mdns\", \"oneway\"], d
+assert d[\"rules\"][2][\"group\"] == \"224.0.0.251\" and d[\"rules\"][3][\"directions\"] == [\"lan-to-zerotier\"], d'"
+
+# The notify socket systemd would give it.
+bg python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1])
+while True:
+    open(sys.argv[2], "a").write(s.recv(4096).decode() + "\n")
+' "$T_TMP/notify" "$T_TMP/notify.log"
+for i in $(seq 100); do [ -S "$T_TMP/notify" ] && break; sleep 0.05; done
+# Not through on(): a function in the background is a subshell, and $! would be its pid.
+ip netns exec "${T_PREFIX}pi" env NOTIFY_SOCKET="$T_TMP/notify" WATCHDOG_USEC=2000000 bdctl-repeat run --json >"$T_TMP/run.json" 2>"$T_TMP/run.err" &
+RUN=$!; T_PIDS+=($RUN)
+check "run: both sides listening" wait_listening
+check "run: READY=1 told to systemd" grep -q READY=1 "$T_TMP/notify.log"
+check_exit "a second run is refused while one runs: exit 1" 1 on pi bdctl-repeat run
+check "... saying which lock it holds" grep -q "another bdctl-repeat run is running" "$T_TMP/err"
+
+: >"$T_TMP/radio_hears.log"
+on lan python3 "$SIM" radio 192.168.1.10
+check "the radio's discovery reaches the remote side" wait_count smartsdr 1 5
+sleep 0.5
+check_eq "... exactly once" 1 "$(lines smartsdr)"
+check_eq "... with the radio's own address" 192.168.1.10 "$(field smartsdr src)"
+check_eq "... and port" 4992 "$(field smartsdr sport)"
+check_eq "... marked with bdctl's echo DSCP" 45 "$(field smartsdr dscp)"
+check "... its VITA-49 payload whole" grep -q "model=FLEX-6600 serial=1719-0000-6600-0042" "$T_TMP/smartsdr.log"
+check "the client's answer comes back to the radio (routed)" wait_count radio_hears 2 5
+check_eq "... from the client" 1 "$(lines radio_hears '"src": "10.147.20.5"')"
+check_eq "the copy was not sent back onto the LAN" 1 "$(lines radio_hears '"src": "192.168.1.10"')"
+
+# The radio repeats the same bytes every second: each is a new discovery, not an echo.
+on lan python3 "$SIM" radio 192.168.1.10 --count 3 --every 0.3
+check "a radio repeating itself is repeated each time" wait_count smartsdr 4 5
+sleep 1.2  # the status file is written at most once a second
+check_eq "counters: lan-to-zerotier heard 4" 4 "$(counter flexradio lan-to-zerotier heard)"
+check_eq "counters: lan-to-zerotier repeated 4" 4 "$(counter flexradio lan-to-zerotier repeated)"
+check_eq "counters: nothing heard the other way (the client's answer is unicast)" 0 "$(counter flexradio zerotier-to-lan heard)"
+
+# mDNS from the remote side: a query to the group with TTL 255 reaches the LAN.
+listen lan 5353 mdns_lan --group 224.0.0.251 --dev eth0
+on remote python3 "$SIM" send 5353 224.0.0.251 "_flex._udp.local? PTR" --ttl 255 --sport 5353 --dev zt0
+check "an mDNS query from the remote side reaches the LAN" wait_count mdns_lan 1 5
+sleep 0.3
+check_eq "... once" 1 "$(lines mdns_lan)"
+check_eq "... TTL 255 kept (mDNS receivers check it)" 255 "$(field mdns_lan ttl)"
+check_eq "... from the asker" 10.147.20.5 "$(field mdns_lan src)"
+check_eq "... to the group" 224.0.0.251 "$(field mdns_lan dst)"
+
+# A directed broadcast becomes the other side's.
+listen remote 5001 oneway_remote
+listen lan 5001 oneway_lan
+on lan python3 "$SIM" send 5001 192.168.1.255 "directed"
+check "a directed LAN broadcast reaches the remote side" wait_count oneway_remote 1 5
+check_eq "... as the ZeroTier subnet's broadcast" 10.147.20.255 "$(field oneway_remote dst)"
+on remote python3 "$SIM" send 5001 255.255.255.255 "against the direction" --dev zt0
+sleep 0.5
+check_eq "direction = lan-to-zerotier: nothing from the remote side reaches the LAN" 0 "$(lines oneway_lan 'against')"
+
+# The rate: a burst of 1000 at 10/second lets through 10 (the burst) plus 10 a second.
+listen remote 5000 burst_remote
+t0=$(date +%s.%N)
+on lan python3 "$SIM" send 5000 255.255.255.255 burst --count 1000 --unique
+t1=$(date +%s.%N)
+sleep 1.5
+got=$(lines burst_remote)
+most=$(python3 -c "import math,sys; print(10 + math.ceil(10 * ($t1 - $t0)) + 1)")
+check "the rate holds: $got of 1000 through, at most $most" test "$got" -ge 10 -a "$got" -le "$most"
+check_eq "... the repeated counter says so" "$got" "$(counter burst lan-to-zerotier repeated)"
+# One more, after the queue is read: the kernel reports its drops with the next datagram.
+sleep 1.1
+on lan python3 "$SIM" send 5000 255.255.255.255 "after"
+sleep 1.2
+heard=$(counter burst lan-to-zerotier heard)
+limited=$(counter burst lan-to-zerotier rate_limited)
+overflows=$(counter burst lan-to-zerotier overflows)
+check_eq "... every packet heard is repeated or rate-limited" "$heard" "$(($(lines burst_remote) + limited))"
+check_eq "... every one of the 1001 is heard or counted as dropped by the kernel" 1001 "$((heard + overflows))"
+
+# ZeroTier restarted: its interface comes back with a new index.
+ip -n "${T_PREFIX}pi" link del zt0
+ip link add name zt0 netns "${T_PREFIX}pi" type veth peer name zt0 netns "${T_PREFIX}remote"
+ip -n "${T_PREFIX}pi" link set zt0 up; ip -n "${T_PREFIX}remote" link set zt0 up
+ip -n "${T_PREFIX}pi" addr add 10.147.20.1/24 dev zt0
+ip -n "${T_PREFIX}remote" addr add 10.147.20.5/24 dev zt0
+ip -n "${T_PREFIX}remote" route add 192.168.0.0/23 via 10.147.20.1
+sleep 6  # one refresh
+: >"$T_TMP/smartsdr.log"
+on lan python3 "$SIM" radio 192.168.1.10
+check "after ZeroTier came back, discovery reaches the remote side again" wait_count smartsdr 1 5
+check "... the daemon logged the new index" grep -q "zerotier: listening on zt0" "$T_TMP/run.err"
+check "status: ok while it runs" on pi bdctl-repeat status --json
+check "status text: the counters per rule and direction" sh -c \
+  "ip netns exec ${T_PREFIX}pi bdctl-repeat status --text | grep -E '^flexradio +4992 +broadcast +lan-to-zerotier +[0-9]+ +[0-9]+'"
+
+kill -TERM $RUN
+wait $RUN; rc=$?
+check_eq "SIGTERM: run exits 0" 0 "$rc"
+check "... its document names the signal" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["command"] == "run" and d["ok"] and d["signal"] == "SIGTERM", d' "$T_TMP/run.json"
+check "... STOPPING=1 told to systemd" grep -q STOPPING=1 "$T_TMP/notify.log"
+check_exit "status after the stop: exit 1 (not running)" 1 on pi bdctl-repeat status --json
+check "... it says so, and keeps the last counters" sh -c "grep -q 'no bdctl-repeat run is running' '$T_TMP/out' || \
+  ip netns exec ${T_PREFIX}pi bdctl-repeat status --json | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert not d[\"ok\"] and not d[\"running\"] and d[\"rules\"], d
+assert \"no bdctl-repeat run is running\" in d[\"problems\"][0], d'"
+
+done_testing

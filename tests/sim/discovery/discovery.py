@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""Stand-ins for the discovery traffic bdctl-repeat carries.
+
+  listen PORT LOG [--group G --dev IF] [--reply TEXT] [--ready FILE]
+      Hears UDP on PORT (beside other listeners: SO_REUSEADDR, as SmartSDR
+      and avahi do), joins multicast group G on IF, and writes one JSON line
+      per datagram: src, sport, dst, ttl, dscp, payload. With --reply it
+      answers each one, by unicast to its source, as a SmartSDR client or an
+      HPSDR radio answers a discovery.
+  radio IP [--count N --every S]
+      A FlexRadio: its discovery broadcast to 255.255.255.255:4992 from port
+      4992, a VITA-49 extension-data packet (class 0x534CFFFF, stream
+      0x800) with the radio's key=value text, the same bytes every time, as
+      the real radio repeats it each second.
+  send PORT DST PAYLOAD [--count N] [--ttl T] [--sport P] [--dev IF] [--unique]
+      Any datagram: a burst of N to DST (broadcast or a group), each payload
+      numbered with --unique.
+"""
+import argparse, json, socket, struct, sys, time
+
+IP_PKTINFO, IP_RECVTOS, IP_RECVTTL = 8, 13, 12
+IP_TOS_CMSG, IP_TTL_CMSG = 1, 2
+
+
+def listen(a):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    for o in (IP_PKTINFO, IP_RECVTOS, IP_RECVTTL):
+        s.setsockopt(socket.IPPROTO_IP, o, 1)
+    s.bind(("0.0.0.0", a.port))
+    if a.group:
+        idx = socket.if_nametoindex(a.dev)
+        mreq = socket.inet_aton(a.group) + socket.inet_aton("0.0.0.0") + struct.pack("=i", idx)
+        s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, mreq)
+    if a.ready:
+        open(a.ready, "w").close()
+    while True:
+        data, anc, _, (src, sport) = s.recvmsg(65535, 256)
+        rec = {"src": src, "sport": sport, "payload": data.decode("latin-1")}
+        for level, kind, val in anc:
+            if level != socket.IPPROTO_IP:
+                continue
+            if kind == IP_PKTINFO:
+                rec["dst"] = socket.inet_ntoa(val[8:12])
+            elif kind == IP_TOS_CMSG:
+                rec["dscp"] = val[0] >> 2
+            elif kind == IP_TTL_CMSG:
+                rec["ttl"] = struct.unpack("=i", val[:4])[0]
+        with open(a.log, "a") as f:
+            f.write(json.dumps(rec) + "\n")
+        if a.reply and src != a.ignore:
+            s.sendto(a.reply.encode(), (src, sport))
+
+
+def radio(a):
+    text = ("discovery_protocol_version=3.0.0.2 model=FLEX-6600 serial=1719-0000-6600-0042 "
+            "nickname=remote-station callsign=N0CALL ip=%s port=4992 status=Available" % a.ip).encode()
+    text += b"\0" * (-len(text) % 4)
+    words = 7 + len(text) // 4
+    # VITA-49: ext data with stream id and class id, no timestamps; OUI 0x001C2D (FlexRadio).
+    hdr = struct.pack(">IIII", (0x38 << 24) | words, 0x800, 0x00001C2D, 0x534CFFFF) + b"\0" * 12
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("0.0.0.0", 4992))
+    for i in range(a.count):
+        s.sendto(hdr + text, ("255.255.255.255", 4992))
+        if i + 1 < a.count:
+            time.sleep(a.every)
+
+
+def send(a):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, a.ttl)
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, a.ttl)
+    if a.dev:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, a.dev.encode())
+    s.bind(("0.0.0.0", a.sport))
+    for i in range(a.count):
+        body = "%s %d" % (a.payload, i) if a.unique else a.payload
+        s.sendto(body.encode(), (a.dst, a.port))
+
+
+p = argparse.ArgumentParser()
+sub = p.add_subparsers(dest="cmd", required=True)
+l = sub.add_parser("listen")
+l.add_argument("port", type=int); l.add_argument("log")
+l.add_argument("--group"); l.add_argument("--dev"); l.add_argument("--reply"); l.add_argument("--ready")
+l.add_argument("--ignore", help="a source not to answer (its own address)")
+r = sub.add_parser("radio")
+r.add_argument("ip"); r.add_argument("--count", type=int, default=1); r.add_argument("--every", type=float, default=1.0)
+s = sub.add_parser("send")
+s.add_argument("port", type=int); s.add_argument("dst"); s.add_argument("payload")
+s.add_argument("--count", type=int, default=1); s.add_argument("--ttl", type=int, default=1)
+s.add_argument("--sport", type=int, default=0); s.add_argument("--dev"); s.add_argument("--unique", action="store_true")
+a = p.parse_args()
+{"listen": listen, "radio": radio, "send": send}[a.cmd](a)
