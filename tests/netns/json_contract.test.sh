@@ -88,4 +88,21 @@ hw() { env BDCTL_SYSFS_ROOT="$T_TMP/sys" DBUS_SYSTEM_BUS_ADDRESS="unix:path=$T_T
 doc watch-hwdog 0 hw
 doc watch-hwdog-enable 1 hw enable
 
+# bdctl-repeat: show, status before and during a run, and what run prints when stopped.
+cat >>"$T_TMP/bdctl.toml" <<TOML
+[repeat.flexradio]
+preset = "flexradio"
+[repeat.mdns]
+preset = "mdns"
+TOML
+doc repeat-show 0 pi_run bdctl-repeat show --zt-home "$ZH" --lan eth0 --zt zt327pdwre
+doc repeat-status-none 0 pi_run bdctl-repeat status
+ip netns exec "${T_PREFIX}pi" bdctl-repeat run --lan eth0 --zt zt327pdwre --json >"$T_TMP/stopped.json" 2>"$T_TMP/stopped.err" &
+rpid=$!
+for _ in $(seq 100); do pi_run bdctl-repeat status --json >/dev/null 2>&1 && break; sleep 0.05; done
+doc repeat-status 0 pi_run bdctl-repeat status
+kill -TERM $rpid; wait $rpid
+repeat_run() { cat "$T_TMP/stopped.json"; cat "$T_TMP/stopped.err" >&2; }  # not $T_TMP/repeat-run.json: doc writes that
+doc repeat-run 0 repeat_run
+
 done_testing

@@ -120,16 +120,18 @@ exactly "relay: no configuration, no names" "" bdctl-relay "bdctl-relay status "
 
 # bdctl-check: check names from the tool (--list) with the configuration
 exactly "check: --format values" "json nagios prometheus text" bdctl-check "bdctl-check --format "
+exactly "repeat: its verbs and options" "--help --json --pretty --text --version -V -h run show status" bdctl-repeat "bdctl-repeat "
+exactly "repeat: --lan from the namespace's interfaces" "sitelan0" bdctl-repeat "bdctl-repeat show --lan si" pi
 has "check: --only offers groups and lan.<target> checks from the config" "zerotier lan plan lan.nuc lan.rigrunner" \
   bdctl-check "bdctl-check --config $T_TMP/site.toml --only "
 
 # bdctl, the front command: verbs, then each tool's own completion, loaded
 # through bash-completion's loader (as installed) ...
 ln -s "$comp"/bdctl-* "$T_TMP/user/completions/"
-exactly "bdctl: verbs and help" "check config confirm help mss pending relay rollback route watch" bdctl "bdctl "
-exactly "bdctl: verbs by prefix" "relay rollback route" bdctl "bdctl r"
+exactly "bdctl: verbs and help" "check config confirm help mss pending relay repeat rollback route watch" bdctl "bdctl "
+exactly "bdctl: verbs by prefix" "relay repeat rollback route" bdctl "bdctl r"
 exactly "bdctl: its options" "--help --version" bdctl "bdctl --"
-exactly "bdctl help: verbs" "relay rollback route" bdctl "bdctl help r"
+exactly "bdctl help: verbs" "relay repeat rollback route" bdctl "bdctl help r"
 exactly "bdctl route: delegated (--family)" "both ipv4 ipv6" bdctl "bdctl route up --family "
 exactly "bdctl relay: delegated (names from --config)" "$relays" bdctl "bdctl relay --config $T_TMP/site.toml on "
 exactly "bdctl mss: delegated (live interfaces)" "sitelan0" bdctl "bdctl mss set --iface s" pi

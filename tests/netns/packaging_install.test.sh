@@ -22,7 +22,7 @@ lib=$(find "$root" -name 'libbdctl.so.*' -type f | head -1)
 check "libbdctl installed (${lib#$root})" test -n "$lib"
 
 units=$(find "$root" -path '*/systemd/system/*' -type f -printf '%f\n' | sort | tr '\n' ' ')
-for u in bdctl-apply.service bdctl-check.service bdctl-check.timer bdctl-relay-recover.service bdctl-watch.service; do
+for u in bdctl-apply.service bdctl-check.service bdctl-check.timer bdctl-relay-recover.service bdctl-repeat.service bdctl-watch.service; do
   check "unit $u" grep -qw "$u" <<<"$units"
 done
 check "udev rule" test -n "$(find "$root" -path '*/udev/rules.d/71-bdctl-zerotier.rules')"

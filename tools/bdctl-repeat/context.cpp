@@ -11,6 +11,8 @@ void add_options(CLI::App& sub, Flags& f) {
       ->type_name("FILE");
   sub.add_option("--lan", f.lan, "The LAN interface (default: the site's, as bdctl-route finds it)")->type_name("IF");
   sub.add_option("--zt", f.zt, "The ZeroTier interface (default: the site's network's)")->type_name("IF");
+  sub.add_option("--zt-home", f.zt_home, "ZeroTier home directory (default $ZEROTIER_HOME or /var/lib/zerotier-one)")
+      ->type_name("DIR");
 }
 
 Setup load(const Flags& f) {
@@ -24,6 +26,7 @@ Setup load(const Flags& f) {
   auto given = site::with_config(flags, cfg);
   site::ObserveOptions oo;
   oo.ask_zerotier = !(given.zt_if && given.lan_if);
+  oo.zt.home = f.zt_home;
   Rtnl rtnl;
   auto observed = site::observe(given, oo, rtnl);
   // As the boot unit: a named interface may not exist yet (ZeroTier still starting).

@@ -11,7 +11,7 @@
 namespace bdctl::repeat_tool {
 
 struct Flags {
-  std::optional<std::string> config, lan, zt;
+  std::optional<std::string> config, lan, zt, zt_home;
 };
 void add_options(CLI::App& sub, Flags& f);
 

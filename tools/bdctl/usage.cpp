@@ -18,6 +18,7 @@ const std::vector<std::pair<std::string, std::string>>& known() {
       {"mss", "Clamp the TCP MSS of forwarded connections; probe the path MTU"},
       {"pending", "Show the change that rolls back unless confirmed, and its deadline"},
       {"relay", "Reset equipment through relays and power rails, safely"},
+      {"repeat", "Carry discovery (FlexRadio, HPSDR, mDNS, SSDP) across ZeroTier"},
       {"rollback", "Undo the pending change now"},
       {"route", "Route between the ZeroTier network and the site LAN"},
       {"watch", "Repair the broken layer of the backdoor, within budgets"},
