@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 
 #include "../core/inet_checksum.hpp"
 #include "bdctl/error.hpp"
@@ -20,16 +21,9 @@ void put16(std::vector<std::uint8_t>& p, std::size_t at, std::uint16_t v) {
 // The UDP checksum: the pseudo-header (addresses, protocol, length) and the
 // datagram; 0 is sent as 0xffff (0 means "none").
 std::uint16_t udp_checksum(const Datagram& d, const std::uint8_t* udp, std::size_t len) {
-  std::vector<std::uint8_t> buf;
-  buf.reserve(12 + len);
-  buf.insert(buf.end(), d.src.begin(), d.src.end());
-  buf.insert(buf.end(), d.dst.begin(), d.dst.end());
-  buf.push_back(0);
-  buf.push_back(17);
-  buf.push_back(std::uint8_t(len >> 8));
-  buf.push_back(std::uint8_t(len & 0xff));
-  buf.insert(buf.end(), udp, udp + len);
-  std::uint16_t c = inet_checksum(buf.data(), buf.size());
+  std::array<std::uint8_t, 12> pseudo{d.src[0], d.src[1], d.src[2], d.src[3], d.dst[0], d.dst[1], d.dst[2], d.dst[3],
+                                      0,        17,       std::uint8_t(len >> 8), std::uint8_t(len & 0xff)};
+  auto c = std::uint16_t(~inet_sum(udp, len, inet_sum(pseudo.data(), pseudo.size())));
   return c == 0 ? 0xffff : c;
 }
 }  // namespace

@@ -113,8 +113,13 @@ struct Repeater::Impl {
   // this host once (a multicast's it does not: IP_MULTICAST_LOOP is off).
   std::array<RecentlySent, 2> looped{RecentlySent(kSentWindowMs), RecentlySent(kSentWindowMs)};
   std::vector<char> buf = std::vector<char>(65536);
+  // What serve() polls: [0] the stop descriptor, then each open socket; rebuilt when a side opens or closes.
+  std::vector<pollfd> fds;
+  std::vector<std::pair<std::size_t, Side>> who;
+  bool fds_stale = true;
 
   void close_side(Side s) {
+    fds_stale = true;
     sender[s].reset();
     for (auto& h : hear) h[s].reset();
     for (auto& d : dropped) d[s] = 0;
@@ -304,23 +309,27 @@ std::vector<std::string> Repeater::refresh() {
 }
 
 bool Repeater::serve(std::chrono::milliseconds timeout, int stop_fd) {
-  std::vector<pollfd> fds{{stop_fd, POLLIN, 0}};
-  std::vector<std::pair<std::size_t, Side>> who;
-  for (std::size_t i = 0; i < impl_->hear.size(); ++i)
-    for (Side s : {lan, zerotier})
-      if (impl_->hear[i][s].valid()) {
-        fds.push_back({impl_->hear[i][s].get(), POLLIN, 0});
-        who.emplace_back(i, s);
-      }
-  int n = ::poll(fds.data(), nfds_t(fds.size()), int(timeout.count()));
+  auto& im = *impl_;
+  if (im.fds_stale) {
+    im.fds.assign(1, pollfd{});
+    im.who.clear();
+    for (std::size_t i = 0; i < im.hear.size(); ++i)
+      for (Side s : {lan, zerotier})
+        if (im.hear[i][s].valid()) {
+          im.fds.push_back({im.hear[i][s].get(), POLLIN, 0});
+          im.who.emplace_back(i, s);
+        }
+    im.fds_stale = false;
+  }
+  im.fds[0] = {stop_fd, POLLIN, 0};
+  int n = ::poll(im.fds.data(), nfds_t(im.fds.size()), int(timeout.count()));
   if (n < 0) {
     if (errno == EINTR) return false;
     throw SystemError("poll", errno);
   }
-  for (std::size_t k = 1; k < fds.size(); ++k)
-    if (fds[k].revents & POLLIN) impl_->drain(who[k - 1].first, who[k - 1].second);
-  impl_->st.updated_ms = unix_ms_now();
-  return (fds[0].revents & POLLIN) != 0;
+  for (std::size_t k = 1; k < im.fds.size() && n > 0; ++k)
+    if (im.fds[k].revents & POLLIN) im.drain(im.who[k - 1].first, im.who[k - 1].second);
+  return (im.fds[0].revents & POLLIN) != 0;
 }
 
 const Status& Repeater::status() const { return impl_->st; }

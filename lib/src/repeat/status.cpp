@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bdctl/audit.hpp"
 #include "bdctl/error.hpp"
 #include "bdctl/fileio.hpp"
 #include "bdctl/paths.hpp"
@@ -81,6 +82,7 @@ void to_json(Json& j, const Status& s) {
 void write_status(const Status& s) {
   Json j;
   to_json(j, s);
+  j["updated_ms"] = unix_ms_now();  // when the counters were written
   auto path = status_path();
   make_dirs(path.substr(0, path.rfind('/')));
   write_file_atomic(path, j.dump() + "\n");
