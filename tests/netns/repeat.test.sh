@@ -6,6 +6,7 @@
 # under a new index is heard again, SIGTERM stops it cleanly, and bad
 # config is refused before a socket is opened.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/check_common.sh"
 SIM="$BDCTL_SRC/tests/sim/discovery/discovery.py"
 
 site
@@ -173,6 +174,14 @@ check "status: ok while it runs" on pi bdctl-repeat status --json
 check "status text: the counters per rule and direction" sh -c \
   "ip netns exec ${T_PREFIX}pi bdctl-repeat status --text | grep -E '^flexradio +4992 +broadcast +lan-to-zerotier +[0-9]+ +[0-9]+'"
 
+on pi bdctl-check --only repeat --json >"$T_TMP/check.json"
+check_eq "bdctl-check repeat.daemon: ok while it runs" ok "$(cstatus "$T_TMP/check.json" repeat.daemon)"
+# No other repeater here; the burst above may have filled the socket's queue.
+if [ "$overflows" -gt 0 ]; then want=warning; else want=ok; fi
+check_eq "bdctl-check repeat.loops: $want ($overflows dropped by the kernel in the burst)" "$want" \
+  "$(cstatus "$T_TMP/check.json" repeat.loops)"
+check_not "... never another repeater's copies" grep -q "another repeater" "$T_TMP/check.json"
+
 kill -TERM $RUN
 wait $RUN; rc=$?
 check_eq "SIGTERM: run exits 0" 0 "$rc"
@@ -188,5 +197,10 @@ import json, sys
 d = json.load(sys.stdin)
 assert not d[\"ok\"] and not d[\"running\"] and d[\"rules\"], d
 assert \"no bdctl-repeat run is running\" in d[\"problems\"][0], d'"
+
+on pi bdctl-check --only repeat --json >"$T_TMP/check.json"
+check_eq "bdctl-check repeat.daemon: warning once it stopped" warning "$(cstatus "$T_TMP/check.json" repeat.daemon)"
+check "... saying how to start it" sh -c "grep -q 'systemctl enable --now bdctl-repeat' '$T_TMP/check.json'"
+check_eq "bdctl-check repeat.loops: unknown with no run to ask" unknown "$(cstatus "$T_TMP/check.json" repeat.loops)"
 
 done_testing

@@ -69,6 +69,12 @@ done
 check "status warns of the other repeater" sh -c "ip netns exec ${T_PREFIX}pi env BDCTL_LOCK_DIR=$T_TMP/pi/lock BDCTL_RUN_DIR=$T_TMP/pi/run \
   bdctl-repeat status --text | grep -q 'from another bdctl repeater heard on the zerotier side'"
 
+as pi bdctl-check --only repeat --json >"$T_TMP/check.json"
+check "bdctl-check repeat.loops: warning, naming the other repeater's copies" python3 -c '
+import json, sys
+c = {c["name"]: c for c in json.load(open(sys.argv[1]))["checks"]}["repeat.loops"]
+assert c["status"] == "warning" and "another repeater" in c["summary"], c' "$T_TMP/check.json"
+
 # Someone bridges the LAN into ZeroTier as well: a copy now comes back to the
 # side it was sent from, and the original arrives on both sides.
 link lanseg p-loop ztseg z-loop

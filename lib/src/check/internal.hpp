@@ -43,7 +43,8 @@ void forwarding_group(const Settings& s, Sink& sink);
 void uplink_group(const Settings& s, Sink& sink);
 void lan_group(const Settings& s, Sink& sink);
 void plan_group(const Settings& s, Sink& sink);
-void watch_group(const Settings& s, Sink& sink);  // watch_checks.cpp
+void watch_group(const Settings& s, Sink& sink);   // watch_checks.cpp
+void repeat_group(const Settings& s, Sink& sink);  // repeat_checks.cpp
 // forwarding.pending (lib/src/check/pending_check.cpp).
 void pending_check(Sink& sink);
 

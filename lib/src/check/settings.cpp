@@ -163,9 +163,12 @@ void apply_config(const Config& cfg, Settings& s) {
   if (auto v = cfg.get_duration("check.deadline")) s.deadline = *v;
   if (cfg.root()["watch"].is_table())
     s.watch = std::make_shared<const watch::WatchConfig>(watch::WatchConfig::from(cfg));
+  s.repeat = cfg.root()["repeat"].is_table();
 }
 
-std::vector<std::string> group_names() { return {"zerotier", "forwarding", "uplink", "lan", "plan", "watch"}; }
+std::vector<std::string> group_names() {
+  return {"zerotier", "forwarding", "uplink", "lan", "plan", "watch", "repeat"};
+}
 
 std::vector<std::string> check_names(const Settings& s) {
   std::vector<std::string> n{"zerotier.service",   "zerotier.network", "zerotier.route", "zerotier.peers",
@@ -175,6 +178,7 @@ std::vector<std::string> check_names(const Settings& s) {
   n.push_back("plan.duplicate");
   n.push_back("plan.ranges");
   if (s.watch) n.insert(n.end(), {"watch.daemon", "watch.budgets", "watch.last_action"});
+  if (s.repeat) n.insert(n.end(), {"repeat.daemon", "repeat.loops"});
   return n;
 }
 

@@ -1,6 +1,9 @@
 // The daemon's counters in a file under /run (bdctl/repeater.hpp): written
 // by `run`, read by `status` and bdctl-check.
+#include <arpa/inet.h>
 #include <fmt/format.h>
+
+#include <cstring>
 
 #include <nlohmann/json.hpp>
 
@@ -22,11 +25,11 @@ Json opt_ip(const std::optional<Ipv4>& a) { return a ? Json(ipv4_text(*a)) : Jso
 std::optional<Ipv4> ip_from(const Json& j) {
   if (j.is_null()) return std::nullopt;
   auto s = j.get<std::string>();
-  Ipv4 a{};
-  unsigned v[4] = {0, 0, 0, 0};
-  if (std::sscanf(s.c_str(), "%u.%u.%u.%u", &v[0], &v[1], &v[2], &v[3]) != 4) throw std::runtime_error("address " + s);
-  for (std::size_t i = 0; i < 4; ++i) a[i] = std::uint8_t(v[i]);
-  return a;
+  in_addr a{};
+  if (::inet_pton(AF_INET, s.c_str(), &a) != 1) throw std::runtime_error("not an address: " + s);
+  Ipv4 v{};
+  std::memcpy(v.data(), &a.s_addr, 4);
+  return v;
 }
 
 Json counters_json(const Counters& c, bool enabled) {
