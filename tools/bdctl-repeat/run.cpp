@@ -1,9 +1,10 @@
-// bdctl-repeat run: the daemon. One poll loop hears every rule's sockets
-// and the stop signals; every 5 s it re-checks the interfaces (ZeroTier
-// restarted is a new interface index) and pings systemd's watchdog when
-// the unit asks; the counters go to the status file at most once a second,
-// and only when they changed, so an idle repeater wakes every 5 s and
-// writes nothing.
+// bdctl-repeat run: the daemon. One poll loop hears every rule's sockets,
+// the stop signals and the kernel's link events: a link or address that
+// changes (ZeroTier restarted is a new interface index) re-checks the
+// interfaces at once, and a look every minute covers an event lost. It
+// pings systemd's watchdog when the unit asks; the counters go to the
+// status file at most once a second, and only when they changed, so an
+// idle repeater wakes three times a minute and writes nothing.
 #include <fmt/format.h>
 
 #include <cstdio>
@@ -20,7 +21,7 @@ namespace bdctl::repeat_tool {
 namespace {
 using steady = std::chrono::steady_clock;
 using std::chrono::milliseconds;
-constexpr milliseconds kRefresh{5000}, kWriteEvery{1000};
+constexpr milliseconds kRefresh{60000}, kWriteEvery{1000};
 
 // The daemon's log is its stderr (the journal under systemd).
 void log(const std::vector<std::string>& lines) {
@@ -65,9 +66,10 @@ cli::Runner setup_run(CLI::App& sub) {
       auto until = std::min(next_refresh, next_ping);
       if (r.status().generation != written) until = std::min(until, last_write + kWriteEvery);
       auto wait = std::max(milliseconds(0), std::chrono::ceil<milliseconds>(until - steady::now()));
-      if (r.serve(wait, stop.get())) break;
+      auto woke = r.serve(wait, stop.get());
+      if (woke.stop) break;
       now = steady::now();
-      if (now >= next_refresh) {
+      if (woke.links_changed || now >= next_refresh) {
         log(r.refresh());
         next_refresh = now + kRefresh;
       }

@@ -111,9 +111,14 @@ class Repeater {
   // a new index (ZeroTier restarted), closes those of one that went away.
   // Returns a line for each side that changed, for the log.
   std::vector<std::string> refresh();
-  // Waits up to `timeout` for packets and repeats them; true when `stop_fd`
-  // became readable (the tool's signalfd).
-  bool serve(std::chrono::milliseconds timeout, int stop_fd);
+  // Waits up to `timeout` for packets and repeats them. It also hears the
+  // kernel's link and address events (rtnetlink), so a ZeroTier restart is
+  // seen at once, not at the next look.
+  struct Woke {
+    bool stop = false;           // `stop_fd` became readable (the tool's signalfd)
+    bool links_changed = false;  // a link or address changed: refresh()
+  };
+  Woke serve(std::chrono::milliseconds timeout, int stop_fd);
   const Status& status() const;
 
  private:

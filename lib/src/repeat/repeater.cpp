@@ -5,6 +5,7 @@
 
 #include <arpa/inet.h>
 #include <fmt/format.h>
+#include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -93,6 +94,32 @@ Fd send_socket(const std::string& ifname, int ifindex) {
   return fd;
 }
 
+// The kernel's link and IPv4 address events. Only that one came is used (a
+// dump follows); an overflowed queue (ENOBUFS) says the same.
+Fd link_events() {
+  Fd fd(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE));
+  if (!fd.valid()) throw SystemError("rtnetlink socket", errno);
+  sockaddr_nl a{};
+  a.nl_family = AF_NETLINK;
+  a.nl_groups = RTMGRP_LINK | RTMGRP_IPV4_IFADDR;
+  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) != 0)
+    throw SystemError("rtnetlink link and address events", errno);
+  return fd;
+}
+
+bool drained_events(int fd) {
+  bool any = false;
+  char buf[8192];
+  for (;;) {
+    ssize_t n = ::recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+    if (n > 0 || (n < 0 && errno == ENOBUFS)) {
+      any = true;
+      continue;
+    }
+    return any;
+  }
+}
+
 struct Heard {
   Ipv4 src{}, dst{};
   std::uint16_t src_port = 0;
@@ -113,7 +140,9 @@ struct Repeater::Impl {
   // this host once (a multicast's it does not: IP_MULTICAST_LOOP is off).
   std::array<RecentlySent, 2> looped{RecentlySent(kSentWindowMs), RecentlySent(kSentWindowMs)};
   std::vector<char> buf = std::vector<char>(65536);
-  // What serve() polls: [0] the stop descriptor, then each open socket; rebuilt when a side opens or closes.
+  // What serve() polls: [0] the stop descriptor, [1] the link events, then
+  // each open socket; rebuilt when a side opens or closes.
+  Fd events = link_events();
   std::vector<pollfd> fds;
   std::vector<std::pair<std::size_t, Side>> who;
   bool fds_stale = true;
@@ -308,10 +337,11 @@ std::vector<std::string> Repeater::refresh() {
   return changes;
 }
 
-bool Repeater::serve(std::chrono::milliseconds timeout, int stop_fd) {
+Repeater::Woke Repeater::serve(std::chrono::milliseconds timeout, int stop_fd) {
   auto& im = *impl_;
+  constexpr std::size_t kFirstSocket = 2;
   if (im.fds_stale) {
-    im.fds.assign(1, pollfd{});
+    im.fds.assign(kFirstSocket, pollfd{});
     im.who.clear();
     for (std::size_t i = 0; i < im.hear.size(); ++i)
       for (Side s : {lan, zerotier})
@@ -322,14 +352,18 @@ bool Repeater::serve(std::chrono::milliseconds timeout, int stop_fd) {
     im.fds_stale = false;
   }
   im.fds[0] = {stop_fd, POLLIN, 0};
+  im.fds[1] = {im.events.get(), POLLIN, 0};
   int n = ::poll(im.fds.data(), nfds_t(im.fds.size()), int(timeout.count()));
   if (n < 0) {
-    if (errno == EINTR) return false;
+    if (errno == EINTR) return {};
     throw SystemError("poll", errno);
   }
-  for (std::size_t k = 1; k < im.fds.size() && n > 0; ++k)
-    if (im.fds[k].revents & POLLIN) im.drain(im.who[k - 1].first, im.who[k - 1].second);
-  return (im.fds[0].revents & POLLIN) != 0;
+  for (std::size_t k = kFirstSocket; k < im.fds.size() && n > 0; ++k)
+    if (im.fds[k].revents & POLLIN) im.drain(im.who[k - kFirstSocket].first, im.who[k - kFirstSocket].second);
+  Woke w;
+  w.stop = (im.fds[0].revents & POLLIN) != 0;
+  w.links_changed = (im.fds[1].revents & POLLIN) != 0 && drained_events(im.events.get());
+  return w;
 }
 
 const Status& Repeater::status() const { return impl_->st; }
