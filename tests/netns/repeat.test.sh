@@ -7,7 +7,7 @@
 # config is refused before a socket is opened.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/check_common.sh"
-SIM="$BDCTL_SRC/tests/sim/discovery/discovery.py"
+. "$(dirname "$0")/repeat_common.sh"
 
 site
 on pi sysctl -qw net.ipv4.ip_forward=1  # the answers are routed, as bdctl-route sets it
@@ -28,15 +28,6 @@ direction = "lan-to-zerotier"
 TOML
 export BDCTL_CONFIG=$T_TMP/bdctl.toml
 
-# listen NS PORT NAME [listen options]: a listener logging to $T_TMP/NAME.log.
-listen() {
-  local n=$1 port=$2 name=$3; shift 3
-  bg on "$n" python3 "$SIM" listen "$port" "$T_TMP/$name.log" --ready "$T_TMP/$name.ready" "$@"
-  for i in $(seq 100); do [ -e "$T_TMP/$name.ready" ] && return 0; sleep 0.05; done
-  echo "listener $name did not start" >&2; return 1
-}
-lines() { if [ -e "$T_TMP/$1.log" ]; then grep -c "${2:-.}" "$T_TMP/$1.log" || true; else echo 0; fi; }
-field() { python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())[sys.argv[2]])' "$T_TMP/$1.log" "$2"; }
 status_json() { on pi bdctl-repeat status --json; }
 counter() {  # counter RULE DIRECTION KEY
   status_json | python3 -c '
@@ -44,9 +35,6 @@ import json, sys
 d = json.load(sys.stdin)
 r = [r for r in d["rules"] if r["name"] == sys.argv[1]][0]
 print(r["directions"][sys.argv[2]][sys.argv[3]])' "$@"
-}
-wait_count() {  # wait_count NAME N SECONDS: until NAME.log has N lines
-  local i; for i in $(seq $(($3 * 20))); do [ "$(lines "$1")" -ge "$2" ] && return 0; sleep 0.05; done; return 1
 }
 listening() { status_json | python3 -c '
 import json, sys

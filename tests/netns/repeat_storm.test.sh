@@ -6,7 +6,7 @@
 #   lan --+                          +-- remote
 #         [lanseg: br0]---pi, pi2---[ztseg: br0]
 . "$(dirname "$0")/lib.sh"
-SIM="$BDCTL_SRC/tests/sim/discovery/discovery.py"
+. "$(dirname "$0")/repeat_common.sh"
 
 ns lan; ns remote; ns pi; ns pi2; ns lanseg; ns ztseg
 for seg in lanseg ztseg; do
@@ -35,11 +35,6 @@ preset = "flexradio"
 TOML
 export BDCTL_CONFIG=$T_TMP/bdctl.toml
 
-listen() {
-  bg on "$1" python3 "$SIM" listen "$2" "$T_TMP/$3.log" --ready "$T_TMP/$3.ready"
-  for i in $(seq 100); do [ -e "$T_TMP/$3.ready" ] && return 0; sleep 0.05; done; return 1
-}
-lines() { if [ -e "$T_TMP/$1.log" ]; then grep -c "${2:-.}" "$T_TMP/$1.log" || true; else echo 0; fi; }
 # Each Pi keeps its own lock and counters.
 as() { local who=$1; shift; on "$who" env BDCTL_LOCK_DIR="$T_TMP/$who/lock" BDCTL_RUN_DIR="$T_TMP/$who/run" "$@"; }
 counter() {  # counter PI DIRECTION KEY

@@ -12,14 +12,6 @@ using repeat::lan;
 using repeat::zerotier;
 
 namespace {
-cli::Outcome doc(const char* command, bool ok) {
-  cli::Outcome o;
-  o.json = cli::document();
-  o.json["command"] = command;
-  o.json["ok"] = ok;
-  o.exit_code = ok ? 0 : 1;
-  return o;
-}
 
 std::string group_text(const repeat::Rule& r) { return r.group ? repeat::ipv4_text(*r.group) : "broadcast"; }
 
@@ -77,7 +69,7 @@ cli::Outcome status_outcome(const std::optional<repeat::Status>& st, bool runnin
   if (!running) problems.push_back("no bdctl-repeat run is running (start it: systemctl start bdctl-repeat)");
   if (!st) problems.push_back(fmt::format("no counters recorded ({} is missing)", repeat::status_path()));
   if (st) judge(*st, problems, warnings);
-  cli::Outcome o = doc("status", problems.empty());
+  cli::Outcome o = cli::verdict("status", problems.empty());
   o.json["running"] = running;
   o.json["status_file"] = repeat::status_path();
   if (st) {
@@ -111,7 +103,7 @@ cli::Outcome status_outcome(const std::optional<repeat::Status>& st, bool runnin
 }
 
 cli::Outcome show_outcome(const Setup& s) {
-  cli::Outcome o = doc("show", true);
+  cli::Outcome o = cli::verdict("show", true);
   o.json["config"] = s.config_path;
   o.json["interfaces"] = {{"lan", {{"interface", s.lan_if}, {"source", s.lan_source}}},
                           {"zerotier", {{"interface", s.zt_if}, {"source", s.zt_source}}}};
@@ -151,7 +143,7 @@ cli::Outcome show_outcome(const Setup& s) {
 }
 
 cli::Outcome run_outcome(const repeat::Status& st, const std::string& signal) {
-  cli::Outcome o = doc("run", true);
+  cli::Outcome o = cli::verdict("run", true);
   o.json["signal"] = signal.empty() ? Json(nullptr) : Json(signal);
   Json body;
   to_json(body, st);

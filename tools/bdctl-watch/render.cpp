@@ -80,20 +80,12 @@ Json budgets(const watch::Ladder& l, std::int64_t now) {
   return out;
 }
 
-cli::Outcome doc(const char* command, bool ok) {
-  cli::Outcome o;
-  o.json = cli::document();
-  o.json["command"] = command;
-  o.json["ok"] = ok;
-  o.exit_code = ok ? 0 : 1;
-  return o;
-}
 }  // namespace
 
 cli::Outcome status_outcome(const watch::Ladder& l, const watch::Clock& t, bool state_exists, bool running) {
   auto ls = layers(l, t);
   // Nothing recorded, or a record no daemon keeps current, is nothing observed: not ok.
-  cli::Outcome o = doc("status", state_exists && running && ls.all_up);
+  cli::Outcome o = cli::verdict("status", state_exists && running && ls.all_up);
   o.json["mode"] = l.config().observe ? "observe" : "act";
   o.json["state_file"] = watch::state_path();
   o.json["recorded"] = state_exists;
@@ -119,7 +111,7 @@ cli::Outcome status_outcome(const watch::Ladder& l, const watch::Clock& t, bool 
 cli::Outcome plan_outcome(const watch::Observation& ob, const std::vector<watch::Action>& would,
                           const watch::Ladder& after, const watch::Clock& t) {
   auto ls = layers(after, t);
-  cli::Outcome o = doc("plan", ls.all_up && would.empty());
+  cli::Outcome o = cli::verdict("plan", ls.all_up && would.empty());
   o.json["mode"] = after.config().observe ? "observe" : "act";
   o.json["observed"] = {
       {"gateway", {{"health", watch::to_string(ob.gateway)}, {"why", printable(ob.why_gateway)}}},
@@ -144,7 +136,7 @@ cli::Outcome plan_outcome(const watch::Observation& ob, const std::vector<watch:
 }
 
 cli::Outcome history_outcome(const watch::State& s) {
-  cli::Outcome o = doc("history", true);
+  cli::Outcome o = cli::verdict("history", true);
   Json a = Json::array();
   for (const auto& x : s.history) a.push_back(action_json(x));
   o.json["actions"] = a;
@@ -156,7 +148,7 @@ cli::Outcome history_outcome(const watch::State& s) {
 }
 
 cli::Outcome reset_outcome(std::int64_t at_ms, int cleared) {
-  cli::Outcome o = doc("reset", true);
+  cli::Outcome o = cli::verdict("reset", true);
   o.json["changed"] = true;
   o.json["reset"] = iso8601_ms(at_ms);
   o.json["cleared"] = cleared;
@@ -200,7 +192,7 @@ std::string secs(const std::optional<int>& s) { return s ? fmt::format("{}s", *s
 
 cli::Outcome hwdog_outcome(const HwdogReport& r) {
   // show: ok when the watchdog is seen to work; enable/disable: when the drop-in was written.
-  cli::Outcome o = doc("hwdog", r.action != "show" || r.problems.empty());
+  cli::Outcome o = cli::verdict("hwdog", r.action != "show" || r.problems.empty());
   o.json["action"] = r.action;
   if (r.action != "show") o.json["changed"] = r.changed;
   Json devs = Json::array();
@@ -243,7 +235,7 @@ cli::Outcome hwdog_outcome(const HwdogReport& r) {
 }
 
 cli::Outcome run_outcome(int rounds, const watch::State& s) {
-  cli::Outcome o = doc("run", true);
+  cli::Outcome o = cli::verdict("run", true);
   o.json["rounds"] = rounds;
   o.json["last_action"] = s.history.empty() ? Json(nullptr) : action_json(s.history.back());
   o.text = fmt::format("stopped after {} round(s)\n", rounds);

@@ -57,6 +57,15 @@ nlohmann::ordered_json document() {
   return d;
 }
 
+Outcome verdict(const char* command, bool ok) {
+  Outcome o;
+  o.json = document();
+  o.json["command"] = command;
+  o.json["ok"] = ok;
+  o.exit_code = ok ? 0 : 1;
+  return o;
+}
+
 void write_stdout(std::string_view s) {
   // A full disk or a closed descriptor must not look like success to a
   // script or cron: the write is checked through to the kernel.

@@ -70,5 +70,8 @@ void status_line(std::string_view line);
 
 // A document with schema_version first.
 nlohmann::ordered_json document();
+// An outcome whose document starts schema_version, command, ok, with the
+// exit code ok implies (0, else 1).
+Outcome verdict(const char* command, bool ok);
 
 }  // namespace bdctl::cli
