@@ -19,6 +19,8 @@ zerotier_interface = "zt0"
 preset = "flexradio"
 [repeat.mdns]
 preset = "mdns"
+[repeat.hpsdr]
+preset = "hpsdr"
 [repeat.burst]
 port = 5000
 rate = "10/second"
@@ -66,8 +68,8 @@ import json, sys
 d = json.load(sys.stdin)
 assert d[\"interfaces\"][\"lan\"][\"interface\"] == \"eth0\", d
 assert \"config\" in d[\"interfaces\"][\"zerotier\"][\"source\"], d
-assert [r[\"name\"] for r in d[\"rules\"]] == [\"burst\", \"flexradio\", \"mdns\", \"oneway\"], d
-assert d[\"rules\"][2][\"group\"] == \"224.0.0.251\" and d[\"rules\"][3][\"directions\"] == [\"lan-to-zerotier\"], d'"
+assert [r[\"name\"] for r in d[\"rules\"]] == [\"burst\", \"flexradio\", \"hpsdr\", \"mdns\", \"oneway\"], d
+assert d[\"rules\"][3][\"group\"] == \"224.0.0.251\" and d[\"rules\"][4][\"directions\"] == [\"lan-to-zerotier\"], d'"
 
 # The notify socket systemd would give it.
 bg python3 -c '
@@ -115,6 +117,18 @@ check_eq "... once" 1 "$(lines mdns_lan)"
 check_eq "... TTL 255 kept (mDNS receivers check it)" 255 "$(field mdns_lan ttl)"
 check_eq "... from the asker" 10.147.20.5 "$(field mdns_lan src)"
 check_eq "... to the group" 224.0.0.251 "$(field mdns_lan dst)"
+
+# HPSDR the other way: a client on the remote side asks, the radio on the LAN
+# answers the asker's own address, which the LAN routes to the Pi (the
+# condition bdctl-repeat(8) names).
+listen lan 1024 hermes --reply "$(printf '\xef\xfe\x02 HL2 gateware 73')"
+ip -n "${T_PREFIX}lan" route add 10.147.20.0/24 via 192.168.1.201
+on remote python3 "$SIM" ask 1024 255.255.255.255 "$(printf '\xef\xfe\x02')" "$T_TMP/hpsdr_client.log" --wait 2 --dev zt0
+check "an HPSDR discovery from the remote side reaches the radio" test "$(lines hermes)" -ge 1
+check_eq "... from the client's own address" 10.147.20.5 "$(field hermes src)"
+check "the radio's answer reaches the client" test "$(lines hpsdr_client)" -ge 1
+check_eq "... from the radio" 192.168.1.10 "$(field hpsdr_client src)"
+ip -n "${T_PREFIX}lan" route del 10.147.20.0/24 via 192.168.1.201
 
 # A directed broadcast becomes the other side's.
 listen remote 5001 oneway_remote

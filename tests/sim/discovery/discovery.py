@@ -15,8 +15,12 @@
   send PORT DST PAYLOAD [--count N] [--ttl T] [--sport P] [--dev IF] [--unique]
       Any datagram: a burst of N to DST (broadcast or a group), each payload
       numbered with --unique.
+  ask PORT DST PAYLOAD LOG [--wait S] [--dev IF]
+      An HPSDR-style discovery: one broadcast from an ephemeral port, then
+      the answers that come back to that port by unicast within S seconds,
+      one JSON line each (src, sport, payload).
 """
-import argparse, json, socket, struct, sys, time
+import argparse, json, os, socket, struct, sys, time
 
 IP_PKTINFO, IP_RECVTOS, IP_RECVTTL = 8, 13, 12
 IP_TOS_CMSG, IP_TTL_CMSG = 1, 2
@@ -49,7 +53,7 @@ def listen(a):
         with open(a.log, "a") as f:
             f.write(json.dumps(rec) + "\n")
         if a.reply and src != a.ignore:
-            s.sendto(a.reply.encode(), (src, sport))
+            s.sendto(os.fsencode(a.reply), (src, sport))
 
 
 def radio(a):
@@ -83,6 +87,27 @@ def send(a):
         s.sendto(body.encode(), (a.dst, a.port))
 
 
+def ask(a):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
+    if a.dev:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, a.dev.encode())
+    s.bind(("0.0.0.0", 0))
+    s.sendto(os.fsencode(a.payload), (a.dst, a.port))  # argv bytes as given (EF FE 02)
+    end = time.monotonic() + a.wait
+    with open(a.log, "a") as f:
+        while True:
+            left = end - time.monotonic()
+            if left <= 0:
+                break
+            s.settimeout(left)
+            try:
+                data, (src, sport) = s.recvfrom(65535)
+            except socket.timeout:
+                break
+            f.write(json.dumps({"src": src, "sport": sport, "payload": data.decode("latin-1")}) + "\n")
+
+
 p = argparse.ArgumentParser()
 sub = p.add_subparsers(dest="cmd", required=True)
 l = sub.add_parser("listen")
@@ -95,5 +120,8 @@ s = sub.add_parser("send")
 s.add_argument("port", type=int); s.add_argument("dst"); s.add_argument("payload")
 s.add_argument("--count", type=int, default=1); s.add_argument("--ttl", type=int, default=1)
 s.add_argument("--sport", type=int, default=0); s.add_argument("--dev"); s.add_argument("--unique", action="store_true")
+k = sub.add_parser("ask")
+k.add_argument("port", type=int); k.add_argument("dst"); k.add_argument("payload"); k.add_argument("log")
+k.add_argument("--wait", type=float, default=2.0); k.add_argument("--dev")
 a = p.parse_args()
-{"listen": listen, "radio": radio, "send": send}[a.cmd](a)
+{"listen": listen, "radio": radio, "send": send, "ask": ask}[a.cmd](a)
