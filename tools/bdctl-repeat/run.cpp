@@ -10,6 +10,7 @@
 #include <cstdio>
 
 #include "bdctl/error.hpp"
+#include "bdctl/fileio.hpp"
 #include "bdctl/lock.hpp"
 #include "bdctl/systemd.hpp"
 #include "render.hpp"
@@ -48,10 +49,12 @@ cli::Runner setup_run(CLI::App& sub) {
     Fd stop = cli::stop_signal_fd();
     std::optional<FileLock> single;
     try {
-      single.emplace(repeat::kRunLock, milliseconds(0));
+      // A moment's wait: `status` and bdctl-check look through a shared flock of their own.
+      single.emplace(repeat::kRunLock, milliseconds(1000));
     } catch (const LockBusy&) {
       throw SystemError(fmt::format("another bdctl-repeat run is running (it holds {})", lock_path(repeat::kRunLock)));
     }
+    remove_file(repeat::status_path());  // the last run's counters are not this run's
     repeat::Repeater r(s.rules, s.lan_if, s.zt_if);
     log(r.refresh());
     repeat::write_status(r.status());

@@ -4,7 +4,6 @@
 // hangs stops the pings and systemd restarts the daemon.
 #include <fmt/format.h>
 
-
 #include "bdctl/audit.hpp"
 #include "bdctl/check.hpp"
 #include "bdctl/error.hpp"
@@ -147,7 +146,8 @@ cli::Runner setup_run(CLI::App& sub) {
     cli::block_stop_signals();
     std::optional<FileLock> single;
     try {
-      single.emplace(watch::kRunLock, std::chrono::milliseconds(0));
+      // A moment's wait: status and bdctl-check look through a shared flock of their own.
+      single.emplace(watch::kRunLock, std::chrono::milliseconds(1000));
     } catch (const LockBusy&) {
       throw SystemError(fmt::format("another bdctl-watch run is running (it holds {})", lock_path(watch::kRunLock)));
     }

@@ -1,7 +1,7 @@
 // repeat.*: whether bdctl-repeat carries discovery across the backdoor. Only
 // with [repeat.NAME] rules in the config. repeat.daemon: a run holds its lock
 // and both sides listen; repeat.loops: no copies of another repeater (or of
-// a loop) and no storm the kernel had to drop. Read from the daemon's own
+// a loop), none over the rate and no storm the kernel had to drop. Read from the daemon's own
 // lock and counters: what cannot be read is unknown.
 #include <fmt/format.h>
 
@@ -62,17 +62,22 @@ void loops_check(bool running, const std::optional<repeat::Status>& st, Sink& si
       rules.push_back({{"rule", r.rule.name},
                        {"direction", repeat::direction_name(s)},
                        {"other_marks", c.other_marks},
+                       {"rate_limited", c.rate_limited},
                        {"overflows", c.overflows}});
       if (c.other_marks)
         found.push_back(fmt::format("{}: {} copies of another repeater (or of a loop) on the {} side", r.rule.name,
                                     c.other_marks, repeat::side_name(s)));
+      if (c.rate_limited)
+        found.push_back(fmt::format("{} {}: {} over the rate, dropped (a loop or a storm?)", r.rule.name,
+                                    repeat::direction_name(s), c.rate_limited));
       if (c.overflows)
         found.push_back(fmt::format("{} {}: {} dropped by the kernel (a storm)", r.rule.name, repeat::direction_name(s),
                                     c.overflows));
     }
   ordered_json d{{"rules", rules}};
   if (found.empty())
-    sink.add(make("repeat.loops", State::ok, "no other repeater's copies heard, no storm", t, d));
+    sink.add(
+        make("repeat.loops", State::ok, "no other repeater's copies heard, nothing over the rate, no storm", t, d));
   else
     sink.add(make("repeat.loops", State::warning, fmt::format("{}", fmt::join(found, "; ")), t, d));
 }

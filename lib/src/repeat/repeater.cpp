@@ -49,13 +49,16 @@ void bind_to(int fd, const std::string& ifname) {
     throw SystemError("SO_BINDTODEVICE " + ifname, errno);
 }
 
-// The socket that hears rule r on one interface: the rule's port on any
-// address, only what arrives on that interface, with each packet's
-// destination, TOS and TTL; the group joined there.
-Fd hear_socket(const Rule& r, const std::string& ifname, int ifindex) {
+// A socket that hears rule r on one interface: the rule's port at one
+// destination (its group, the limited broadcast, the subnet's broadcast),
+// only what arrives on that interface, with each packet's destination, TOS
+// and TTL. Bound to that destination, not to any address: a socket bound to
+// the device wins the kernel's lookup over a local service's plain one, and
+// would take the unicast meant for avahi or an SSDP service.
+Fd hear_socket(const Rule& r, const std::string& ifname, int ifindex, const Ipv4& at) {
   Fd fd(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
   if (!fd.valid()) throw SystemError("socket", errno);
-  std::string what = fmt::format("port {} on {}", r.port, ifname);
+  std::string what = fmt::format("{}:{} on {}", ipv4_text(at), r.port, ifname);
   // Beside a local service on the same port (avahi on 5353 sets it too).
   opt(fd.get(), SOL_SOCKET, SO_REUSEADDR, 1, what + ": SO_REUSEADDR");
   bind_to(fd.get(), ifname);
@@ -67,8 +70,11 @@ Fd hear_socket(const Rule& r, const std::string& ifname, int ifindex) {
   sockaddr_in a{};
   a.sin_family = AF_INET;
   a.sin_port = htons(r.port);
+  a.sin_addr = to_in(at);
   if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) throw SystemError("bind " + what, errno);
   if (r.group) {
+    // Only the group this socket joined, not every group another socket did.
+    opt(fd.get(), IPPROTO_IP, IP_MULTICAST_ALL, 0, what + ": IP_MULTICAST_ALL");
     ip_mreqn m{};
     m.imr_multiaddr = to_in(*r.group);
     m.imr_ifindex = ifindex;
@@ -132,9 +138,13 @@ struct Repeater::Impl {
   Status st;
   std::array<int, 2> opened{0, 0};  // the ifindex each side's sockets were opened on
   std::array<Fd, 2> sender;
-  std::vector<std::array<Fd, 2>> hear;                // per rule and side
-  std::vector<std::array<std::uint32_t, 2>> dropped;  // the kernel's SO_RXQ_OVFL count of each, last seen
-  std::vector<RateLimit> rate;                        // per rule and side heard on: [rule * 2 + side]
+  struct Ear {
+    Fd fd;
+    std::uint32_t dropped = 0;  // the kernel's SO_RXQ_OVFL count, last seen
+  };
+  std::vector<std::array<std::vector<Ear>, 2>> hear;    // per rule and side: its group, or the two broadcasts
+  std::array<std::optional<Ipv4>, 2> opened_broadcast;  // the subnet broadcast each side's sockets hear
+  std::vector<RateLimit> rate;                          // per rule and side heard on: [rule * 2 + side]
   std::array<RecentlySent, 2> sent{RecentlySent(kSentWindowMs), RecentlySent(kSentWindowMs)};  // by side sent on
   // The broadcasts sent on each side, whose copy the kernel loops back to
   // this host once (a multicast's it does not: IP_MULTICAST_LOOP is off).
@@ -144,14 +154,19 @@ struct Repeater::Impl {
   // each open socket; rebuilt when a side opens or closes.
   Fd events = link_events();
   std::vector<pollfd> fds;
-  std::vector<std::pair<std::size_t, Side>> who;
+  struct Who {
+    std::size_t rule;
+    Side side;
+    Ear* ear;  // into hear, which stays put until fds_stale
+  };
+  std::vector<Who> who;
   bool fds_stale = true;
 
   void close_side(Side s) {
     fds_stale = true;
     sender[s].reset();
-    for (auto& h : hear) h[s].reset();
-    for (auto& d : dropped) d[s] = 0;
+    for (auto& h : hear) h[s].clear();
+    opened_broadcast[s].reset();
     opened[s] = 0;
   }
 
@@ -159,9 +174,21 @@ struct Repeater::Impl {
     close_side(s);
     const auto& name = st.sides[s].interface;
     sender[s] = send_socket(name, ifindex);
-    for (std::size_t i = 0; i < st.rules.size(); ++i)
-      if (st.rules[i].rule.from[s]) hear[i][s] = hear_socket(st.rules[i].rule, name, ifindex);
+    const auto& bcast = st.sides[s].broadcast;
+    for (std::size_t i = 0; i < st.rules.size(); ++i) {
+      const auto& r = st.rules[i].rule;
+      if (!r.from[s]) continue;
+      std::vector<Ipv4> at;
+      if (r.group)
+        at.push_back(*r.group);
+      else {
+        at.push_back({255, 255, 255, 255});
+        if (bcast) at.push_back(*bcast);
+      }
+      for (const auto& a : at) hear[i][s].push_back({hear_socket(r, name, ifindex, a), 0});
+    }
     opened[s] = ifindex;
+    opened_broadcast[s] = bcast;
   }
 
   bool is_for(const Rule& r, Side s, const Ipv4& dst) const {
@@ -226,9 +253,9 @@ struct Repeater::Impl {
     if (!rs.rule.group) looped[out].add(key, now);
   }
 
-  // Reads what one socket holds; false when it failed (its side is re-checked).
-  void drain(std::size_t i, Side s) {
-    int fd = hear[i][s].get();
+  // Reads what one socket holds; an error is the interface going, which refresh sees.
+  void drain(std::size_t i, Side s, Ear& ear) {
+    int fd = ear.fd.get();
     for (int n = 0; n < kDrainPerWake; ++n) {
       sockaddr_in from{};
       iovec iov{buf.data(), buf.size()};
@@ -251,8 +278,11 @@ struct Repeater::Impl {
         if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SO_RXQ_OVFL) {
           std::uint32_t total = 0;
           std::memcpy(&total, CMSG_DATA(cm), sizeof total);
-          st.rules[i].by_side[s].overflows += total - dropped[i][s];
-          dropped[i][s] = total;
+          if (total != ear.dropped) {
+            st.rules[i].by_side[s].overflows += total - ear.dropped;  // unsigned: a wrap counts right
+            ear.dropped = total;
+            ++st.generation;
+          }
         }
         if (cm->cmsg_level != IPPROTO_IP) continue;
         if (cm->cmsg_type == IP_PKTINFO) {
@@ -287,7 +317,6 @@ Repeater::Repeater(std::vector<Rule> rules, std::string lan_if, std::string zt_i
     st.rules.push_back({std::move(r), {}});
   }
   impl_->hear.resize(st.rules.size());
-  impl_->dropped.resize(st.rules.size(), {0, 0});
 }
 
 Repeater::~Repeater() = default;
@@ -315,7 +344,8 @@ std::vector<std::string> Repeater::refresh() {
       }
     }
     side.ifindex = index;
-    if (index != 0 && index == impl_->opened[s]) continue;  // open, and the same interface
+    // Open on the same interface, hearing its present subnet broadcast.
+    if (index != 0 && index == impl_->opened[s] && side.broadcast == impl_->opened_broadcast[s]) continue;
     if (index == 0) {
       impl_->close_side(s);
       std::string e = side.interface + " is missing";
@@ -345,9 +375,9 @@ Repeater::Woke Repeater::serve(std::chrono::milliseconds timeout, int stop_fd) {
     im.who.clear();
     for (std::size_t i = 0; i < im.hear.size(); ++i)
       for (Side s : {lan, zerotier})
-        if (im.hear[i][s].valid()) {
-          im.fds.push_back({im.hear[i][s].get(), POLLIN, 0});
-          im.who.emplace_back(i, s);
+        for (auto& ear : im.hear[i][s]) {
+          im.fds.push_back({ear.fd.get(), POLLIN, 0});
+          im.who.push_back({i, s, &ear});
         }
     im.fds_stale = false;
   }
@@ -358,11 +388,16 @@ Repeater::Woke Repeater::serve(std::chrono::milliseconds timeout, int stop_fd) {
     if (errno == EINTR) return {};
     throw SystemError("poll", errno);
   }
+  // An error alone (POLLERR) is read too: the read takes it, and poll would return for it forever.
+  constexpr short kReady = POLLIN | POLLERR;
   for (std::size_t k = kFirstSocket; k < im.fds.size() && n > 0; ++k)
-    if (im.fds[k].revents & POLLIN) im.drain(im.who[k - kFirstSocket].first, im.who[k - kFirstSocket].second);
+    if (im.fds[k].revents & kReady) {
+      const auto& w = im.who[k - kFirstSocket];
+      im.drain(w.rule, w.side, *w.ear);
+    }
   Woke w;
   w.stop = (im.fds[0].revents & POLLIN) != 0;
-  w.links_changed = (im.fds[1].revents & POLLIN) != 0 && drained_events(im.events.get());
+  w.links_changed = (im.fds[1].revents & kReady) != 0 && drained_events(im.events.get());
   return w;
 }
 

@@ -1,20 +1,21 @@
 #!/usr/bin/env python3
 """Stand-ins for the discovery traffic bdctl-repeat carries.
 
-  listen PORT LOG [--group G --dev IF] [--reply TEXT] [--ready FILE]
+  listen PORT LOG [--group G --dev IF] [--reply TEXT] [--ready FILE] [--bind ADDR]
       Hears UDP on PORT (beside other listeners: SO_REUSEADDR, as SmartSDR
       and avahi do), joins multicast group G on IF, and writes one JSON line
       per datagram: src, sport, dst, ttl, dscp, payload. With --reply it
       answers each one, by unicast to its source, as a SmartSDR client or an
       HPSDR radio answers a discovery.
-  radio IP [--count N --every S]
+  radio IP [--count N --every S] [--answers LOG --wait S]
       A FlexRadio: its discovery broadcast to 255.255.255.255:4992 from port
       4992, a VITA-49 extension-data packet (class 0x534CFFFF, stream
       0x800) with the radio's key=value text, the same bytes every time, as
-      the real radio repeats it each second.
-  send PORT DST PAYLOAD [--count N] [--ttl T] [--sport P] [--dev IF] [--unique]
+      the real radio repeats it each second; then the answers sent back to
+      it, logged for S seconds.
+  send PORT DST PAYLOAD [--count N] [--ttl T] [--sport P] [--dev IF] [--unique] [--gap-us G]
       Any datagram: a burst of N to DST (broadcast or a group), each payload
-      numbered with --unique.
+      numbered with --unique, paced G microseconds apart with --gap-us.
   ask PORT DST PAYLOAD LOG [--wait S] [--dev IF]
       An HPSDR-style discovery: one broadcast from an ephemeral port, then
       the answers that come back to that port by unicast within S seconds,
@@ -31,7 +32,7 @@ def listen(a):
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     for o in (IP_PKTINFO, IP_RECVTOS, IP_RECVTTL):
         s.setsockopt(socket.IPPROTO_IP, o, 1)
-    s.bind(("0.0.0.0", a.port))
+    s.bind((a.bind, a.port))
     if a.group:
         idx = socket.if_nametoindex(a.dev)
         mreq = socket.inet_aton(a.group) + socket.inet_aton("0.0.0.0") + struct.pack("=i", idx)
@@ -71,6 +72,19 @@ def radio(a):
         s.sendto(hdr + text, ("255.255.255.255", 4992))
         if i + 1 < a.count:
             time.sleep(a.every)
+    # A client answers the radio on its own port: the radio's socket, not a
+    # listener beside it, is the one the kernel gives that unicast to.
+    if a.answers:
+        end = time.monotonic() + a.wait
+        with open(a.answers, "a") as f:
+            while (left := end - time.monotonic()) > 0:
+                s.settimeout(left)
+                try:
+                    data, (src, sport) = s.recvfrom(65535)
+                except socket.timeout:
+                    break
+                if src != a.ip:  # its own broadcast, looped back
+                    f.write(json.dumps({"src": src, "sport": sport, "payload": data.decode("latin-1")}) + "\n")
 
 
 def send(a):
@@ -82,9 +96,13 @@ def send(a):
     if a.dev:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, a.dev.encode())
     s.bind(("0.0.0.0", a.sport))
+    nxt = time.monotonic()
     for i in range(a.count):
         body = "%s %d" % (a.payload, i) if a.unique else a.payload
         s.sendto(body.encode(), (a.dst, a.port))
+        if a.gap_us:
+            nxt += a.gap_us / 1e6
+            time.sleep(max(0, nxt - time.monotonic()))
 
 
 def ask(a):
@@ -114,12 +132,15 @@ l = sub.add_parser("listen")
 l.add_argument("port", type=int); l.add_argument("log")
 l.add_argument("--group"); l.add_argument("--dev"); l.add_argument("--reply"); l.add_argument("--ready")
 l.add_argument("--ignore", help="a source not to answer (its own address)")
+l.add_argument("--bind", default="0.0.0.0", help="255.255.255.255: broadcasts only, never a unicast")
 r = sub.add_parser("radio")
 r.add_argument("ip"); r.add_argument("--count", type=int, default=1); r.add_argument("--every", type=float, default=1.0)
+r.add_argument("--answers", help="log the unicast answers to this file"); r.add_argument("--wait", type=float, default=2.0)
 s = sub.add_parser("send")
 s.add_argument("port", type=int); s.add_argument("dst"); s.add_argument("payload")
 s.add_argument("--count", type=int, default=1); s.add_argument("--ttl", type=int, default=1)
 s.add_argument("--sport", type=int, default=0); s.add_argument("--dev"); s.add_argument("--unique", action="store_true")
+s.add_argument("--gap-us", type=int, default=0, help="paced: this many microseconds between two")
 k = sub.add_parser("ask")
 k.add_argument("port", type=int); k.add_argument("dst"); k.add_argument("payload"); k.add_argument("log")
 k.add_argument("--wait", type=float, default=2.0); k.add_argument("--dev")
