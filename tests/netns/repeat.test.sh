@@ -119,6 +119,14 @@ check_eq "... TTL 255 kept (mDNS receivers check it)" 255 "$(field mdns_lan ttl)
 check_eq "... from the asker" 10.147.20.5 "$(field mdns_lan src)"
 check_eq "... to the group" 224.0.0.251 "$(field mdns_lan dst)"
 
+# ZeroTier's MTU is 2800, the LAN's 1500: a large answer crosses in fragments.
+ip -n "${T_PREFIX}pi" link set zt0 mtu 2800; ip -n "${T_PREFIX}remote" link set zt0 mtu 2800
+sleep 0.3  # the link event: the side's MTU is read again
+big=$(python3 -c 'print("r" * 2400)')
+on remote python3 "$SIM" send 5353 224.0.0.251 "$big" --ttl 255 --sport 5353 --dev zt0
+check "a 2400-byte mDNS packet from ZeroTier (MTU 2800) reaches the LAN (MTU 1500)" wait_count mdns_lan 2 5
+check_eq "... whole" 2400 "$(python3 -c 'import json,sys; print(len(json.loads(open(sys.argv[1]).readlines()[1])["payload"]))' "$T_TMP/mdns_lan.log")"
+
 # A local service on the same port (avahi on 5353) keeps its unicast: the
 # repeater's sockets are bound to the group, not to any address on eth0.
 listen pi 5353 avahi

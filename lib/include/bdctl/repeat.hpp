@@ -37,6 +37,14 @@ struct Datagram {
 // payload. InputError for a payload that does not fit one packet.
 std::vector<std::uint8_t> build(const Datagram& d);
 
+// A whole packet from build() cut into IPv4 fragments of at most mtu bytes
+// (the kernel never fragments what an IP_HDRINCL socket sends): each with
+// the header, identification `id`, its offset and more-fragments flag and
+// its header checksum. A packet that fits is returned as it is. InputError
+// for an mtu below 68 (RFC 791's minimum).
+std::vector<std::vector<std::uint8_t>> fragments(const std::vector<std::uint8_t>& packet, std::size_t mtu,
+                                                 std::uint16_t id);
+
 // A token bucket: `per_second` tokens a second, at most `burst` saved.
 // take() at a monotonic time in ms: true when a token was there.
 class RateLimit {

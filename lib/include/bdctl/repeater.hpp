@@ -76,6 +76,7 @@ struct SideState {
   int ifindex = 0;                // 0: missing now
   std::optional<Ipv4> address;    // its first IPv4 address
   std::optional<Ipv4> broadcast;  // its directed broadcast, from that address's prefix
+  unsigned mtu = 0;               // copies longer than this are sent in fragments
   std::string error;              // why its sockets are not open
 };
 

@@ -21,8 +21,18 @@ void put16(std::vector<std::uint8_t>& p, std::size_t at, std::uint16_t v) {
 // The UDP checksum: the pseudo-header (addresses, protocol, length) and the
 // datagram; 0 is sent as 0xffff (0 means "none").
 std::uint16_t udp_checksum(const Datagram& d, const std::uint8_t* udp, std::size_t len) {
-  std::array<std::uint8_t, 12> pseudo{d.src[0], d.src[1], d.src[2], d.src[3], d.dst[0], d.dst[1], d.dst[2], d.dst[3],
-                                      0,        17,       std::uint8_t(len >> 8), std::uint8_t(len & 0xff)};
+  std::array<std::uint8_t, 12> pseudo{d.src[0],
+                                      d.src[1],
+                                      d.src[2],
+                                      d.src[3],
+                                      d.dst[0],
+                                      d.dst[1],
+                                      d.dst[2],
+                                      d.dst[3],
+                                      0,
+                                      17,
+                                      std::uint8_t(len >> 8),
+                                      std::uint8_t(len & 0xff)};
   auto c = std::uint16_t(~inet_sum(udp, len, inet_sum(pseudo.data(), pseudo.size())));
   return c == 0 ? 0xffff : c;
 }
@@ -48,6 +58,29 @@ std::vector<std::uint8_t> build(const Datagram& d) {
   std::copy(d.payload.begin(), d.payload.end(), p.begin() + kIpHeader + kUdpHeader);
   put16(p, kIpHeader + 6, udp_checksum(d, p.data() + kIpHeader, kUdpHeader + d.payload.size()));
   return p;
+}
+
+std::vector<std::vector<std::uint8_t>> fragments(const std::vector<std::uint8_t>& packet, std::size_t mtu,
+                                                 std::uint16_t id) {
+  if (mtu < 68) throw InputError(fmt::format("an MTU of {} is below IPv4's minimum of 68", mtu));
+  if (packet.size() <= mtu) return {packet};
+  const std::size_t data = packet.size() - kIpHeader;
+  const std::size_t step = (mtu - kIpHeader) & ~std::size_t{7};  // offsets count 8-byte units
+  std::vector<std::vector<std::uint8_t>> out;
+  for (std::size_t off = 0; off < data; off += step) {
+    std::size_t len = std::min(step, data - off);
+    std::vector<std::uint8_t> f(packet.begin(), packet.begin() + kIpHeader);
+    f.insert(f.end(), packet.begin() + std::ptrdiff_t(kIpHeader + off),
+             packet.begin() + std::ptrdiff_t(kIpHeader + off + len));
+    put16(f, 2, std::uint16_t(kIpHeader + len));
+    put16(f, 4, id);
+    bool more = off + len < data;
+    put16(f, 6, std::uint16_t((more ? 0x2000 : 0) | (off / 8)));
+    put16(f, 10, 0);
+    put16(f, 10, inet_checksum(f.data(), kIpHeader));
+    out.push_back(std::move(f));
+  }
+  return out;
 }
 
 RateLimit::RateLimit(double per_second, double burst) : rate_(per_second), burst_(burst), tokens_(burst) {}

@@ -150,6 +150,7 @@ struct Repeater::Impl {
   // this host once (a multicast's it does not: IP_MULTICAST_LOOP is off).
   std::array<RecentlySent, 2> looped{RecentlySent(kSentWindowMs), RecentlySent(kSentWindowMs)};
   std::vector<char> buf = std::vector<char>(65536);
+  std::uint16_t ip_id = std::uint16_t(::getpid());  // fragments' identification, one per copy
   // What serve() polls: [0] the stop descriptor, [1] the link events, then
   // each open socket; rebuilt when a side opens or closes.
   Fd events = link_events();
@@ -238,16 +239,20 @@ struct Repeater::Impl {
     d.ttl = h.ttl;  // mDNS's 255 stays 255
     d.tos = std::uint8_t(kEchoTos | (h.tos & 0x3));
     d.payload = h.payload;
-    auto pkt = build(d);
+    // ZeroTier's 2800 bytes do not fit the LAN's 1500: cut here, as the
+    // kernel would for a socket that let it build the header.
+    if (++ip_id == 0) ++ip_id;
+    auto pkts = fragments(build(d), st.sides[out].mtu ? st.sides[out].mtu : 1500, ip_id);
     sockaddr_in to{};
     to.sin_family = AF_INET;
     to.sin_addr = to_in(d.dst);
-    if (::sendto(sender[out].get(), pkt.data(), pkt.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to) < 0) {
-      ++c.errors;
-      c.last_error =
-          fmt::format("sending to {} on {}: {}", ipv4_text(d.dst), st.sides[out].interface, std::strerror(errno));
-      return;
-    }
+    for (const auto& pkt : pkts)
+      if (::sendto(sender[out].get(), pkt.data(), pkt.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to) < 0) {
+        ++c.errors;
+        c.last_error = fmt::format("sending {} bytes to {} on {}: {}", pkt.size(), ipv4_text(d.dst),
+                                   st.sides[out].interface, std::strerror(errno));
+        return;
+      }
     ++c.repeated;
     sent[out].add(key, now);
     if (!rs.rule.group) looped[out].add(key, now);
@@ -332,6 +337,7 @@ std::vector<std::string> Repeater::refresh() {
     int index = link ? link->index : 0;
     side.address.reset();
     side.broadcast.reset();
+    side.mtu = link ? link->mtu : 0;
     for (const auto& a : addrs) {
       if (a.ifindex != index || side.address) continue;
       Ipv4 v{};

@@ -66,6 +66,7 @@ void to_json(Json& j, const Status& s) {
                               {"ifindex", v.ifindex ? Json(v.ifindex) : Json(nullptr)},
                               {"address", opt_ip(v.address)},
                               {"broadcast", opt_ip(v.broadcast)},
+                              {"mtu", v.mtu ? Json(v.mtu) : Json(nullptr)},
                               {"error", v.error.empty() ? Json(nullptr) : Json(v.error)}};
   }
   Json rules = Json::array();
@@ -108,6 +109,7 @@ std::optional<Status> read_status() {
       out.ifindex = v.at("ifindex").is_null() ? 0 : v.at("ifindex").get<int>();
       out.address = ip_from(v.at("address"));
       out.broadcast = ip_from(v.at("broadcast"));
+      out.mtu = v.at("mtu").is_null() ? 0 : v.at("mtu").get<unsigned>();
       if (!v.at("error").is_null()) out.error = v.at("error").get<std::string>();
     }
     for (const auto& r : j.at("rules")) {

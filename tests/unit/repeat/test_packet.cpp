@@ -83,6 +83,31 @@ TEST_CASE("the rate limit: a burst, then the rate, and a clock that stands still
   CHECK_FALSE(s.take(40));  // the clock went back: no tokens from it
 }
 
+TEST_CASE("a copy longer than the MTU goes in fragments that put it back whole", "[unit]") {
+  std::string big(2700, 'm');
+  for (std::size_t i = 0; i < big.size(); ++i) big[i] = char('a' + i % 26);
+  auto whole = build(flex(big));
+  CHECK(fragments(whole, 2800, 7).size() == 1);  // it fits: as it is
+  auto parts = fragments(whole, 1500, 0x1234);
+  REQUIRE(parts.size() == 2);
+  std::vector<std::uint8_t> data;
+  for (std::size_t k = 0; k < parts.size(); ++k) {
+    const auto& f = parts[k];
+    CHECK(f.size() <= 1500);
+    CHECK(((f[2] << 8) | f[3]) == int(f.size()));
+    CHECK(((f[4] << 8) | f[5]) == 0x1234);
+    int flags_off = (f[6] << 8) | f[7];
+    CHECK(bool(flags_off & 0x2000) == (k + 1 < parts.size()));  // more fragments, but on the last
+    CHECK((flags_off & 0x1fff) * 8 == int(data.size()));
+    CHECK(inet_checksum(f.data(), 20) == 0);                                // the header's checksum verifies
+    CHECK(std::equal(f.begin() + 12, f.begin() + 20, whole.begin() + 12));  // the source and group kept
+    if (k + 1 < parts.size()) CHECK((f.size() - 20) % 8 == 0);
+    data.insert(data.end(), f.begin() + 20, f.end());
+  }
+  CHECK(std::equal(data.begin(), data.end(), whole.begin() + 20, whole.end()));  // UDP header, payload, whole
+  CHECK_THROWS_AS(fragments(whole, 60, 1), InputError);
+}
+
 TEST_CASE("an expected copy is met once, then it is someone else's", "[unit]") {
   RecentlySent loop(2000);
   auto k = RecentlySent::key({192, 168, 1, 20}, 4992, 4992, "disc");
