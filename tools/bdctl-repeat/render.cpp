@@ -62,6 +62,16 @@ std::string counters_table(const repeat::Status& st) {
 }
 
 Json strings(const std::vector<std::string>& v) { return v; }
+
+// The file keeps milliseconds; the document says when, as every bdctl time.
+void times_as_text(Json& body) {
+  for (auto& r : body["rules"])
+    for (auto& c : r["directions"]) {
+      auto ms = c["last_trouble_ms"].get<std::int64_t>();
+      c.erase("last_trouble_ms");
+      c["last_trouble"] = ms ? Json(iso8601_ms(ms)) : Json(nullptr);
+    }
+}
 }  // namespace
 
 cli::Outcome status_outcome(const std::optional<repeat::Status>& st, bool running) {
@@ -79,6 +89,7 @@ cli::Outcome status_outcome(const std::optional<repeat::Status>& st, bool runnin
     body["updated"] = iso8601_ms(st->updated_ms);
     body.erase("started_ms");
     body.erase("updated_ms");
+    times_as_text(body);
     for (auto it = body.begin(); it != body.end(); ++it) o.json[it.key()] = it.value();
   } else {
     o.json["pid"] = nullptr;
@@ -147,6 +158,7 @@ cli::Outcome run_outcome(const repeat::Status& st, const std::string& signal) {
   o.json["signal"] = signal.empty() ? Json(nullptr) : Json(signal);
   Json body;
   to_json(body, st);
+  times_as_text(body);
   o.json["rules"] = body["rules"];
   o.text = fmt::format("stopped ({})\n", signal.empty() ? "no signal" : signal) + counters_table(st);
   return o;

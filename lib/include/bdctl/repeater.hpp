@@ -61,13 +61,14 @@ std::string status_path();
 inline constexpr const char* kRunLock = "repeat-run.lock";
 
 struct Counters {
-  std::uint64_t heard = 0;         // broadcasts and multicasts of the rule's port and group, not copies
-  std::uint64_t repeated = 0;      // copies sent on the other side
-  std::uint64_t echoes = 0;        // our own copies heard back (the kernel's loopback, or unmarked)
-  std::uint64_t other_marks = 0;   // marked copies not our loopback: another repeater's, or a loop; dropped
-  std::uint64_t rate_limited = 0;  // over the rate: dropped
-  std::uint64_t overflows = 0;     // dropped by the kernel before they were read (its queue full: a storm)
-  std::uint64_t errors = 0;        // a copy the kernel would not send
+  std::uint64_t heard = 0;           // broadcasts and multicasts of the rule's port and group, not copies
+  std::uint64_t repeated = 0;        // copies sent on the other side
+  std::uint64_t echoes = 0;          // our own copies heard back (the kernel's loopback, or unmarked)
+  std::uint64_t other_marks = 0;     // marked copies not our loopback: another repeater's, or a loop; dropped
+  std::uint64_t rate_limited = 0;    // over the rate: dropped
+  std::uint64_t overflows = 0;       // dropped by the kernel before they were read (its queue full: a storm)
+  std::int64_t last_trouble_ms = 0;  // wall clock of the last other mark, over the rate or overflow; 0 none
+  std::uint64_t errors = 0;          // a copy the kernel would not send
   std::string last_error;
 };
 

@@ -5,6 +5,7 @@
 // lock and counters: what cannot be read is unknown.
 #include <fmt/format.h>
 
+#include "bdctl/audit.hpp"
 #include "bdctl/lock.hpp"
 #include "bdctl/printable.hpp"
 #include "bdctl/repeater.hpp"
@@ -15,6 +16,8 @@ namespace bdctl::check::detail {
 using nlohmann::ordered_json;
 
 namespace {
+constexpr std::int64_t kRecentMs = std::int64_t{3600} * 1000;
+
 void daemon_check(bool running, const std::optional<repeat::Status>& st, Sink& sink) {
   Timer t;
   ordered_json d{{"running", running}, {"status_file", repeat::status_path()}};
@@ -54,7 +57,11 @@ void loops_check(bool running, const std::optional<repeat::Status>& st, Sink& si
     sink.add(make("repeat.loops", State::unknown, "no bdctl-repeat run: nothing heard to judge", t));
     return;
   }
+  // Judged over the last hour: a second repeater met once, months ago, is
+  // not a warning for the rest of the run.
+  const std::int64_t since = unix_ms_now() - kRecentMs;
   std::vector<std::string> found;
+  std::uint64_t older = 0;
   ordered_json rules = ordered_json::array();
   for (const auto& r : st->rules)
     for (auto s : {repeat::lan, repeat::zerotier}) {
@@ -63,7 +70,12 @@ void loops_check(bool running, const std::optional<repeat::Status>& st, Sink& si
                        {"direction", repeat::direction_name(s)},
                        {"other_marks", c.other_marks},
                        {"rate_limited", c.rate_limited},
-                       {"overflows", c.overflows}});
+                       {"overflows", c.overflows},
+                       {"last_trouble", c.last_trouble_ms ? ordered_json(iso8601_ms(c.last_trouble_ms)) : nullptr}});
+      if (c.last_trouble_ms < since) {
+        older += c.other_marks + c.rate_limited + c.overflows;
+        continue;
+      }
       if (c.other_marks)
         found.push_back(fmt::format("{}: {} copies of another repeater (or of a loop) on the {} side", r.rule.name,
                                     c.other_marks, repeat::side_name(s)));
@@ -75,11 +87,16 @@ void loops_check(bool running, const std::optional<repeat::Status>& st, Sink& si
                                     c.overflows));
     }
   ordered_json d{{"rules", rules}};
-  if (found.empty())
+  if (!found.empty())
+    sink.add(make("repeat.loops", State::warning, fmt::format("{}", fmt::join(found, "; ")), t, d));
+  else if (older)
+    sink.add(make(
+        "repeat.loops", State::ok,
+        fmt::format("none in the last hour (earlier in this run: {} other marks, over the rate or dropped)", older), t,
+        d));
+  else
     sink.add(
         make("repeat.loops", State::ok, "no other repeater's copies heard, nothing over the rate, no storm", t, d));
-  else
-    sink.add(make("repeat.loops", State::warning, fmt::format("{}", fmt::join(found, "; ")), t, d));
 }
 }  // namespace
 

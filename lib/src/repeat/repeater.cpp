@@ -213,7 +213,12 @@ struct Repeater::Impl {
     if (is_echo(h.tos)) {
       // Marked and not our own loopback: another repeater's copy, or ours
       // back through a loop (a bridge between the two sides).
-      ++(looped[s].take(key, now) ? c.echoes : c.other_marks);
+      if (looped[s].take(key, now)) {
+        ++c.echoes;
+      } else {
+        ++c.other_marks;
+        c.last_trouble_ms = unix_ms_now();
+      }
       return;
     }
     if (sent[s].contains(key, now)) {  // ours, its mark cleared on the way (a repeater that rewrites DSCP)
@@ -229,6 +234,7 @@ struct Repeater::Impl {
     }
     if (!rate[i * 2 + s].take(now)) {
       ++c.rate_limited;
+      c.last_trouble_ms = unix_ms_now();
       return;
     }
     Datagram d;
@@ -285,6 +291,7 @@ struct Repeater::Impl {
           std::memcpy(&total, CMSG_DATA(cm), sizeof total);
           if (total != ear.dropped) {
             st.rules[i].by_side[s].overflows += total - ear.dropped;  // unsigned: a wrap counts right
+            st.rules[i].by_side[s].last_trouble_ms = unix_ms_now();
             ear.dropped = total;
             ++st.generation;
           }

@@ -33,15 +33,11 @@ std::optional<Ipv4> ip_from(const Json& j) {
 }
 
 Json counters_json(const Counters& c, bool enabled) {
-  return {{"enabled", enabled},
-          {"heard", c.heard},
-          {"repeated", c.repeated},
-          {"echoes", c.echoes},
-          {"other_marks", c.other_marks},
-          {"rate_limited", c.rate_limited},
-          {"overflows", c.overflows},
-          {"errors", c.errors},
-          {"last_error", c.last_error.empty() ? Json(nullptr) : Json(c.last_error)}};
+  return {{"enabled", enabled},           {"heard", c.heard},
+          {"repeated", c.repeated},       {"echoes", c.echoes},
+          {"other_marks", c.other_marks}, {"rate_limited", c.rate_limited},
+          {"overflows", c.overflows},     {"last_trouble_ms", c.last_trouble_ms},
+          {"errors", c.errors},           {"last_error", c.last_error.empty() ? Json(nullptr) : Json(c.last_error)}};
 }
 
 Counters counters_from(const Json& j) {
@@ -52,6 +48,7 @@ Counters counters_from(const Json& j) {
   c.other_marks = j.at("other_marks").get<std::uint64_t>();
   c.rate_limited = j.at("rate_limited").get<std::uint64_t>();
   c.overflows = j.at("overflows").get<std::uint64_t>();
+  c.last_trouble_ms = j.at("last_trouble_ms").get<std::int64_t>();
   c.errors = j.at("errors").get<std::uint64_t>();
   if (!j.at("last_error").is_null()) c.last_error = j.at("last_error").get<std::string>();
   return c;
