@@ -160,8 +160,10 @@ check_eq "direction = lan-to-zerotier: nothing from the remote side reaches the 
 listen remote 5000 burst_remote
 t0=$(date +%s.%N)
 on lan python3 "$SIM" send 5000 255.255.255.255 burst --count 1000 --unique --gap-us 500
-t1=$(date +%s.%N)
 sleep 1.5
+# Tokens come for as long as the repeater may still be reading (a loaded CI
+# machine lags): the window is up to now, not up to the last one sent.
+t1=$(date +%s.%N)
 got=$(lines burst_remote)
 most=$(python3 -c "import math,sys; print(10 + math.ceil(10 * ($t1 - $t0)) + 1)")
 check "the rate holds: $got of 1000 through, at most $most" test "$got" -ge 10 -a "$got" -le "$most"
