@@ -49,8 +49,7 @@ cli::Runner setup_run(CLI::App& sub) {
     Fd stop = cli::stop_signal_fd();
     std::optional<FileLock> single;
     try {
-      // A moment's wait: `status` and bdctl-check look through a shared flock of their own.
-      single.emplace(repeat::kRunLock, milliseconds(1000));
+      single.emplace(repeat::kRunLock, kRunLockWait);
     } catch (const LockBusy&) {
       throw SystemError(fmt::format("another bdctl-repeat run is running (it holds {})", lock_path(repeat::kRunLock)));
     }

@@ -146,8 +146,7 @@ cli::Runner setup_run(CLI::App& sub) {
     cli::block_stop_signals();
     std::optional<FileLock> single;
     try {
-      // A moment's wait: status and bdctl-check look through a shared flock of their own.
-      single.emplace(watch::kRunLock, std::chrono::milliseconds(1000));
+      single.emplace(watch::kRunLock, kRunLockWait);
     } catch (const LockBusy&) {
       throw SystemError(fmt::format("another bdctl-watch run is running (it holds {})", lock_path(watch::kRunLock)));
     }

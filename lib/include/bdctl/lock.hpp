@@ -63,6 +63,9 @@ class FileLock {
 // Whether another process holds lock NAME (a daemon's run lock), asked
 // read-only and shared, so a user who can read the file may ask; no file: no.
 bool lock_held(const std::string& name);
+// lock_held takes that shared flock for a moment: a daemon taking its run
+// lock waits this long, so a status probe never makes it think another runs.
+inline constexpr std::chrono::milliseconds kRunLockWait{1000};
 
 // The lock every tool takes before changing the kernel's ruleset or sysctls.
 inline constexpr const char* kRulesetLock = "ruleset.lock";

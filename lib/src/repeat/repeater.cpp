@@ -205,7 +205,7 @@ struct Repeater::Impl {
 
   void handle(std::size_t i, Side s, const Heard& h) {
     auto& rs = st.rules[i];
-    if (!is_for(rs.rule, s, h.dst)) return;  // unicast to the Pi, or another rule's group
+    if (!is_for(rs.rule, s, h.dst)) return;  // the subnet's old broadcast, until refresh reopens
     auto& c = rs.by_side[s];
     ++st.generation;
     auto now = mono_ms();
