@@ -1,7 +1,8 @@
 // bdctl's nftables layer: libnftnl objects sent in one libmnl batch.
 //
-// bdctl owns exactly one table, `inet bdctl`. Each tool owns chains inside it
-// and replaces only those. Nothing here reads-modifies or flushes another table.
+// bdctl owns two tables: `inet bdctl` (routing, MSS) and `bridge bdctl` (the
+// bridge's filters). Each tool owns chains inside one and replaces only those.
+// Nothing here reads-modifies or flushes another table.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -22,7 +23,16 @@ class Channel;
 namespace bdctl::nft {
 
 inline constexpr const char* kTable = "bdctl";
-inline constexpr const char* kFamilyName = "inet";
+
+// One of bdctl's tables: its netfilter family and name.
+struct TableId {
+  std::uint32_t family;     // NFPROTO_INET (1), NFPROTO_BRIDGE (7)
+  const char* family_name;  // as nft spells it
+  const char* name;
+  std::string text() const { return std::string(family_name) + " " + name; }  // "inet bdctl"
+};
+inline constexpr TableId kInetTable{1, "inet", kTable};
+inline constexpr TableId kBridgeTable{7, "bridge", kTable};
 
 // Well-known base-chain priorities (nft's names).
 inline constexpr int kPrioMangle = -150;
@@ -67,6 +77,12 @@ class Rule {
   Rule& accept();
   Rule& drop();
   Rule& masquerade();
+  // Bridge-family matches (what a bridge chain can see of a frame).
+  Rule& ether_type_not(std::uint16_t type, const char* name);  // ether type != ip
+  Rule& ether_group_dst();  // the destination MAC's group bit: broadcast and multicast
+  Rule& udp_dport_range(std::uint16_t lo, std::uint16_t hi);
+  // limit rate over N/second (nft's default burst, 5 packets): matches what is over it.
+  Rule& limit_over(std::uint64_t per_second);
 
   const std::string& text() const { return text_; }
   // Fills a libnftnl rule's expressions (table/chain are set by the caller).
@@ -119,7 +135,7 @@ struct ChainDrift {
 std::vector<ChainDrift> diff(const TableState& have, const std::vector<DesiredChain>& want);
 
 // nft syntax for a set of chains inside `table inet bdctl { ... }`, loadable by `nft -f`.
-std::string render(const std::vector<DesiredChain>& chains);
+std::string render(const std::vector<DesiredChain>& chains, const TableId& table = kInetTable);
 
 // The one "replace the chains I own" reconcile, shared by bdctl-route and
 // bdctl-mss: which owned chains are stale, and whether the kernel already
@@ -164,8 +180,8 @@ class Session {
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
-  TableState read_table();
-  TableImage image();
+  TableState read_table(const TableId& table = kInetTable);
+  TableImage image(const TableId& table = kInetTable);
   // Base chains of other tables on a hook (read-only look at others' tables).
   std::vector<ForeignChain> foreign_base_chains(const std::string& hook);
   nl::Channel& netlink() { return *nl_; }
@@ -178,7 +194,7 @@ class Session {
 // A kernel error names the operation that caused it.
 class Transaction {
  public:
-  explicit Transaction(Session& s);
+  explicit Transaction(Session& s, const TableId& table = kInetTable);
   ~Transaction();
 
   void add_table();

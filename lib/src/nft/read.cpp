@@ -124,21 +124,22 @@ Session::Session()
 Session::Session(std::unique_ptr<nl::Transport> t) : nl_(std::make_unique<nl::Channel>(std::move(t), 0)) {}
 Session::~Session() = default;
 
-TableState Session::read_table() {
+TableState Session::read_table(const TableId& id) {
   TableState st;
   {
     char buf[nl::kMsgBufferSize] = {};  // padding included: libmnl 1.0.4 leaves it
-    auto* nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETTABLE, NFPROTO_INET, NLM_F_ACK, nl_->next_seq());
+    auto* nlh =
+        nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETTABLE, std::uint16_t(id.family), NLM_F_ACK, nl_->next_seq());
     TablePtr t(nftnl_table_alloc());
-    nftnl_table_set_str(t.get(), NFTNL_TABLE_NAME, kTable);
+    nftnl_table_set_str(t.get(), NFTNL_TABLE_NAME, id.name);
     nftnl_table_nlmsg_build_payload(nlh, t.get());
-    int err = nl_->request(nlh, "nftables NFT_MSG_GETTABLE inet bdctl", [](const nlmsghdr*) {});
+    int err = nl_->request(nlh, "nftables NFT_MSG_GETTABLE " + id.text(), [](const nlmsghdr*) {});
     if (err == ENOENT) return st;
-    if (err) throw SystemError("table inet bdctl", err);
+    if (err) throw SystemError("table " + id.text(), err);
     st.exists = true;
   }
-  auto ours = [](auto get_str, auto get_u32, auto* o, std::uint16_t tattr, std::uint16_t fattr) {
-    return get_u32(o, fattr) == NFPROTO_INET && std::string(get_str(o, tattr)) == kTable;
+  auto ours = [&](auto get_str, auto get_u32, auto* o, std::uint16_t tattr, std::uint16_t fattr) {
+    return get_u32(o, fattr) == id.family && std::string(get_str(o, tattr)) == id.name;
   };
   dump_all<nftnl_chain>(*nl_, NFT_MSG_GETCHAIN, nftnl_chain_alloc, nftnl_chain_nlmsg_parse, nftnl_chain_free,
                         [&](nftnl_chain* c) {
@@ -159,21 +160,21 @@ TableState Session::read_table() {
 namespace {
 // The attributes after nfgenmsg: what a NEWCHAIN/NEWRULE carries after its header.
 template <class Obj, class Build>
-std::string attributes(Obj* o, Build build) {
+std::string attributes(Obj* o, Build build, std::uint32_t family) {
   alignas(nlmsghdr) char buf[nl::kMsgBufferSize] = {};
-  auto* nlh = nftnl_nlmsg_build_hdr(buf, 0, NFPROTO_INET, 0, 0);
+  auto* nlh = nftnl_nlmsg_build_hdr(buf, 0, std::uint16_t(family), 0, 0);
   auto start = nlh->nlmsg_len;
   build(nlh, o);
   return std::string(buf + start, buf + nlh->nlmsg_len);
 }
 }  // namespace
 
-TableImage Session::image() {
+TableImage Session::image(const TableId& id) {
   TableImage im;
-  im.exists = read_table().exists;
+  im.exists = read_table(id).exists;
   if (!im.exists) return im;
-  auto ours = [](const char* table, std::uint32_t family) {
-    return family == NFPROTO_INET && std::string(table) == kTable;
+  auto ours = [&](const char* table, std::uint32_t family) {
+    return family == id.family && std::string(table) == id.name;
   };
   dump_all<nftnl_chain>(
       *nl_, NFT_MSG_GETCHAIN, nftnl_chain_alloc, nftnl_chain_nlmsg_parse, nftnl_chain_free, [&](nftnl_chain* c) {
@@ -182,7 +183,7 @@ TableImage Session::image() {
         for (auto a : {NFTNL_CHAIN_HANDLE, NFTNL_CHAIN_USE, NFTNL_CHAIN_BYTES, NFTNL_CHAIN_PACKETS, NFTNL_CHAIN_FLAGS,
                        NFTNL_CHAIN_FAMILY})
           nftnl_chain_unset(c, a);
-        im.chains.push_back(attributes(c, nftnl_chain_nlmsg_build_payload));
+        im.chains.push_back(attributes(c, nftnl_chain_nlmsg_build_payload, id.family));
       });
   dump_all<nftnl_rule>(*nl_, NFT_MSG_GETRULE, nftnl_rule_alloc, nftnl_rule_nlmsg_parse, nftnl_rule_free,
                        [&](nftnl_rule* r) {
@@ -190,7 +191,7 @@ TableImage Session::image() {
                            return;
                          for (auto a : {NFTNL_RULE_HANDLE, NFTNL_RULE_POSITION, NFTNL_RULE_ID, NFTNL_RULE_FAMILY})
                            nftnl_rule_unset(r, a);
-                         im.rules.push_back(attributes(r, nftnl_rule_nlmsg_build_payload));
+                         im.rules.push_back(attributes(r, nftnl_rule_nlmsg_build_payload, id.family));
                        });
   return im;
 }
@@ -201,7 +202,7 @@ std::vector<ForeignChain> Session::foreign_base_chains(const std::string& hook) 
       *nl_, NFT_MSG_GETCHAIN, nftnl_chain_alloc, nftnl_chain_nlmsg_parse, nftnl_chain_free, [&](nftnl_chain* c) {
         auto fam = nftnl_chain_get_u32(c, NFTNL_CHAIN_FAMILY);
         std::string table = nftnl_chain_get_str(c, NFTNL_CHAIN_TABLE);
-        if (fam == NFPROTO_INET && table == kTable) return;
+        if (table == kTable && (fam == kInetTable.family || fam == kBridgeTable.family)) return;  // ours
         auto spec = spec_of(c);
         if (spec.hook != hook) return;
         out.push_back({family_name(fam), table, spec.name, spec.hook, spec.priority, spec.policy_drop, 0, {}});
@@ -256,8 +257,8 @@ std::vector<ChainDrift> diff(const TableState& have, const std::vector<DesiredCh
   return out;
 }
 
-std::string render(const std::vector<DesiredChain>& chains) {
-  std::string out = fmt::format("table {} {} {{\n", kFamilyName, kTable);
+std::string render(const std::vector<DesiredChain>& chains, const TableId& table) {
+  std::string out = fmt::format("table {} {{\n", table.text());
   bool first = true;
   for (const auto& c : chains) {
     if (!first) out += "\n";

@@ -219,6 +219,47 @@ Rule& Rule::masquerade() {
   return *this;
 }
 
+Rule& Rule::ether_type_not(std::uint16_t type, const char* name) {
+  exprs_.push_back(payload_load(NFT_PAYLOAD_LL_HEADER, 12, 2));
+  exprs_.push_back(cmp(NFT_CMP_NEQ, be16(type)));
+  word(fmt::format("ether type != {}", name));
+  return *this;
+}
+
+Rule& Rule::ether_group_dst() {
+  // As nft builds it: the whole address loaded, only the I/G bit kept.
+  exprs_.push_back(payload_load(NFT_PAYLOAD_LL_HEADER, 0, 6));
+  exprs_.push_back(bitwise({1, 0, 0, 0, 0, 0}));
+  exprs_.push_back(cmp(NFT_CMP_EQ, {1, 0, 0, 0, 0, 0}));
+  word("ether daddr & 01:00:00:00:00:00 == 01:00:00:00:00:00");
+  return *this;
+}
+
+Rule& Rule::udp_dport_range(std::uint16_t lo, std::uint16_t hi) {
+  exprs_.push_back(meta_load(NFT_META_L4PROTO));
+  exprs_.push_back(cmp(NFT_CMP_EQ, {IPPROTO_UDP}));
+  exprs_.push_back(payload_load(NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2));
+  exprs_.push_back(cmp(NFT_CMP_GTE, be16(lo)));
+  exprs_.push_back(cmp(NFT_CMP_LTE, be16(hi)));
+  word(fmt::format("udp dport {}-{}", lo, hi));
+  return *this;
+}
+
+Rule& Rule::limit_over(std::uint64_t per_second) {
+  if (per_second == 0) throw InputError("limit rate over 0/second");
+  exprs_.push_back([per_second](nftnl_rule* r) {
+    auto* e = expr("limit");
+    nftnl_expr_set_u64(e, NFTNL_EXPR_LIMIT_RATE, per_second);
+    nftnl_expr_set_u64(e, NFTNL_EXPR_LIMIT_UNIT, 1);
+    nftnl_expr_set_u32(e, NFTNL_EXPR_LIMIT_BURST, 5);  // nft's default
+    nftnl_expr_set_u32(e, NFTNL_EXPR_LIMIT_TYPE, NFT_LIMIT_PKTS);
+    nftnl_expr_set_u32(e, NFTNL_EXPR_LIMIT_FLAGS, NFT_LIMIT_F_INV);
+    nftnl_rule_add_expr(r, e);
+  });
+  word(fmt::format("limit rate over {}/second", per_second));
+  return *this;
+}
+
 void Rule::add_exprs(nftnl_rule* r) const {
   for (const auto& fn : exprs_) fn(r);
 }

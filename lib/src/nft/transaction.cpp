@@ -15,8 +15,11 @@
 
 namespace bdctl::nft {
 
+static_assert(kInetTable.family == NFPROTO_INET && kBridgeTable.family == NFPROTO_BRIDGE);
+
 namespace {
 
+// The bridge family's hooks have the same numbers (NF_BR_PRE_ROUTING = 0, ...).
 std::uint32_t hook_num(const std::string& hook) {
   if (hook == "prerouting") return NF_INET_PRE_ROUTING;
   if (hook == "input") return NF_INET_LOCAL_IN;
@@ -30,6 +33,7 @@ std::uint32_t hook_num(const std::string& hook) {
 
 struct Transaction::Impl {
   Session& session;
+  TableId id;
   struct Op {
     unsigned seq;
     std::string what;
@@ -37,7 +41,7 @@ struct Transaction::Impl {
   };
   std::vector<Op> ops;
 
-  explicit Impl(Session& s) : session(s) {}
+  Impl(Session& s, const TableId& t) : session(s), id(t) {}
 
   template <class BuildPayload>
   void push(std::string what, std::uint16_t type, std::uint16_t flags, BuildPayload&& build) {
@@ -47,7 +51,7 @@ struct Transaction::Impl {
     // attribute's padding as it finds it: stack bytes went to the kernel, and
     // the golden batches differed from run to run.
     unsigned seq = session.netlink().next_seq();
-    auto* nlh = nftnl_nlmsg_build_hdr(scratch.get(), type, NFPROTO_INET, flags, seq);
+    auto* nlh = nftnl_nlmsg_build_hdr(scratch.get(), type, std::uint16_t(id.family), flags, seq);
     build(nlh);
     std::size_t len = NLMSG_ALIGN(nlh->nlmsg_len);
     ops.push_back({seq, std::move(what), std::vector<char>(scratch.get(), scratch.get() + len)});
@@ -55,38 +59,38 @@ struct Transaction::Impl {
   }
   std::unique_ptr<char[]> scratch = std::make_unique<char[]>(nl::kMsgBufferSize);  // zeroed
 
-  static TablePtr table() {
+  TablePtr table() const {
     TablePtr t(nftnl_table_alloc());
-    nftnl_table_set_str(t.get(), NFTNL_TABLE_NAME, kTable);
+    nftnl_table_set_str(t.get(), NFTNL_TABLE_NAME, id.name);
     return t;
   }
-  static ChainPtr chain(const std::string& name) {
+  ChainPtr chain(const std::string& name) const {
     ChainPtr c(nftnl_chain_alloc());
-    nftnl_chain_set_str(c.get(), NFTNL_CHAIN_TABLE, kTable);
+    nftnl_chain_set_str(c.get(), NFTNL_CHAIN_TABLE, id.name);
     nftnl_chain_set_str(c.get(), NFTNL_CHAIN_NAME, name.c_str());
     return c;
   }
 };
 
-Transaction::Transaction(Session& s) : impl_(std::make_unique<Impl>(s)) {}
+Transaction::Transaction(Session& s, const TableId& table) : impl_(std::make_unique<Impl>(s, table)) {}
 Transaction::~Transaction() = default;
 
 std::size_t Transaction::size() const { return impl_->ops.size(); }
 
 void Transaction::add_table() {
   // No NLM_F_EXCL: adding an existing table is a no-op, which keeps apply idempotent.
-  impl_->push("add table inet bdctl", NFT_MSG_NEWTABLE, NLM_F_CREATE,
-              [](nlmsghdr* nlh) { nftnl_table_nlmsg_build_payload(nlh, Impl::table().get()); });
+  impl_->push("add table " + impl_->id.text(), NFT_MSG_NEWTABLE, NLM_F_CREATE,
+              [&](nlmsghdr* nlh) { nftnl_table_nlmsg_build_payload(nlh, impl_->table().get()); });
 }
 
 void Transaction::delete_table() {
-  impl_->push("delete table inet bdctl", NFT_MSG_DELTABLE, 0,
-              [](nlmsghdr* nlh) { nftnl_table_nlmsg_build_payload(nlh, Impl::table().get()); });
+  impl_->push("delete table " + impl_->id.text(), NFT_MSG_DELTABLE, 0,
+              [&](nlmsghdr* nlh) { nftnl_table_nlmsg_build_payload(nlh, impl_->table().get()); });
 }
 
 void Transaction::add_chain(const ChainSpec& spec) {
-  impl_->push(fmt::format("add chain inet bdctl {}", spec.name), NFT_MSG_NEWCHAIN, NLM_F_CREATE, [&](nlmsghdr* nlh) {
-    auto c = Impl::chain(spec.name);
+  impl_->push(fmt::format("add chain {} {}", impl_->id.text(), spec.name), NFT_MSG_NEWCHAIN, NLM_F_CREATE, [&](nlmsghdr* nlh) {
+    auto c = impl_->chain(spec.name);
     if (spec.is_base()) {
       nftnl_chain_set_u32(c.get(), NFTNL_CHAIN_HOOKNUM, hook_num(spec.hook));
       nftnl_chain_set_s32(c.get(), NFTNL_CHAIN_PRIO, spec.priority);
@@ -98,17 +102,17 @@ void Transaction::add_chain(const ChainSpec& spec) {
 }
 
 void Transaction::delete_chain(const std::string& name) {
-  impl_->push(fmt::format("delete chain inet bdctl {}", name), NFT_MSG_DELCHAIN, 0,
-              [&](nlmsghdr* nlh) { nftnl_chain_nlmsg_build_payload(nlh, Impl::chain(name).get()); });
+  impl_->push(fmt::format("delete chain {} {}", impl_->id.text(), name), NFT_MSG_DELCHAIN, 0,
+              [&](nlmsghdr* nlh) { nftnl_chain_nlmsg_build_payload(nlh, impl_->chain(name).get()); });
 }
 
 void Transaction::add_rule(const std::string& chain, const Rule& rule) {
-  impl_->push(fmt::format("add rule inet bdctl {} {}", chain, rule.text()), NFT_MSG_NEWRULE,
+  impl_->push(fmt::format("add rule {} {} {}", impl_->id.text(), chain, rule.text()), NFT_MSG_NEWRULE,
               NLM_F_CREATE | NLM_F_APPEND, [&](nlmsghdr* nlh) {
                 RulePtr r(nftnl_rule_alloc());
-                nftnl_rule_set_str(r.get(), NFTNL_RULE_TABLE, kTable);
+                nftnl_rule_set_str(r.get(), NFTNL_RULE_TABLE, impl_->id.name);
                 nftnl_rule_set_str(r.get(), NFTNL_RULE_CHAIN, chain.c_str());
-                nftnl_rule_set_u32(r.get(), NFTNL_RULE_FAMILY, NFPROTO_INET);
+                nftnl_rule_set_u32(r.get(), NFTNL_RULE_FAMILY, impl_->id.family);
                 rule.add_exprs(r.get());
                 nftnl_rule_nlmsg_build_payload(nlh, r.get());
               });
@@ -127,9 +131,9 @@ void Transaction::restore_table(const TableImage& image) {
     });
   };
   for (std::size_t i = 0; i < image.chains.size(); ++i)
-    raw(fmt::format("restore chain {} of inet bdctl", i + 1), NFT_MSG_NEWCHAIN, NLM_F_CREATE, image.chains[i]);
+    raw(fmt::format("restore chain {} of {}", i + 1, impl_->id.text()), NFT_MSG_NEWCHAIN, NLM_F_CREATE, image.chains[i]);
   for (std::size_t i = 0; i < image.rules.size(); ++i)
-    raw(fmt::format("restore rule {} of inet bdctl", i + 1), NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND,
+    raw(fmt::format("restore rule {} of {}", i + 1, impl_->id.text()), NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND,
         image.rules[i]);
 }
 
