@@ -64,6 +64,15 @@ Link parse_link(const nlmsghdr* nlh) {
       case IFLA_OPERSTATE:
         if (ok_u8(attr)) l.operstate = operstate_name(mnl_attr_get_u8(attr));
         break;
+      case IFLA_MASTER:
+        if (ok_u32(attr)) l.master = int(mnl_attr_get_u32(attr));
+        break;
+      case IFLA_ADDRESS:
+        if (mnl_attr_get_payload_len(attr) == 6) {
+          auto* b = static_cast<const unsigned char*>(mnl_attr_get_payload(attr));
+          l.mac = fmt::format("{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}", b[0], b[1], b[2], b[3], b[4], b[5]);
+        }
+        break;
       case IFLA_LINKINFO: {
         nl::for_each_nested(attr, [&](const nlattr* inner) {
           if (mnl_attr_get_type(inner) == IFLA_INFO_KIND && ok_str(inner)) l.kind = mnl_attr_get_str(inner);
@@ -80,6 +89,10 @@ Route parse_route(const nlmsghdr* nlh) {
   auto* rtm = static_cast<const rtmsg*>(mnl_nlmsg_get_payload(nlh));
   Route r;
   r.table = rtm->rtm_table;
+  r.family = rtm->rtm_family;
+  r.protocol = rtm->rtm_protocol;
+  r.scope = rtm->rtm_scope;
+  r.flags = rtm->rtm_flags;
   nl::for_each_attr(nlh, sizeof(*rtm), [&](const nlattr* attr) {
     switch (mnl_attr_get_type(attr)) {
       case RTA_DST:
@@ -196,18 +209,33 @@ std::vector<Address> Rtnl::addresses(int family) {
     auto* am = static_cast<const ifaddrmsg*>(mnl_nlmsg_get_payload(m));
     if (family && am->ifa_family != family) return;
     std::optional<IpAddr> local, address;
+    Address rec;
+    rec.ifindex = int(am->ifa_index);
+    rec.flags = am->ifa_flags;
+    rec.scope = am->ifa_scope;
     nl::for_each_attr(m, sizeof(*am), [&](const nlattr* attr) {
       if (mnl_attr_get_type(attr) == IFA_LOCAL) local = addr_from(am->ifa_family, attr);
       if (mnl_attr_get_type(attr) == IFA_ADDRESS) address = addr_from(am->ifa_family, attr);
+      if (mnl_attr_get_type(attr) == IFA_BROADCAST) rec.broadcast = addr_from(am->ifa_family, attr);
+      if (mnl_attr_get_type(attr) == IFA_FLAGS && ok_u32(attr)) rec.flags = mnl_attr_get_u32(attr);  // all 32 bits
     });
     // IFA_LOCAL is the interface's own address on point-to-point links.
     auto a = local ? local : address;
-    if (a) out.push_back(Address{int(am->ifa_index), Prefix{*a, am->ifa_prefixlen}});
+    if (!a) return;
+    rec.prefix = Prefix{*a, am->ifa_prefixlen};
+    out.push_back(rec);
   });
   return out;
 }
 
 std::vector<Route> Rtnl::routes(int family) {
+  std::vector<Route> out;
+  for (auto& r : all_routes(family))
+    if (r.table == RT_TABLE_MAIN) out.push_back(r);
+  return out;
+}
+
+std::vector<Route> Rtnl::all_routes(int family) {
   char buf[nl::kMsgBufferSize] = {};  // padding included: libmnl 1.0.4 leaves it
   auto* nlh = mnl_nlmsg_put_header(buf);
   nlh->nlmsg_type = RTM_GETROUTE;
@@ -219,7 +247,7 @@ std::vector<Route> Rtnl::routes(int family) {
     auto* rm = static_cast<const rtmsg*>(mnl_nlmsg_get_payload(m));
     if (rm->rtm_type != RTN_UNICAST) return;
     auto r = parse_route(m);
-    if (r.table == RT_TABLE_MAIN) out.push_back(r);  // trivially copyable: nothing to move
+    if (r.table != RT_TABLE_LOCAL) out.push_back(r);
   });
   return out;
 }

@@ -5,7 +5,12 @@
 using namespace bdctl;
 
 namespace {
-Address addr(int ifindex, const char* p) { return Address{ifindex, parse_prefix(p)}; }
+Address addr(int ifindex, const char* p) {
+  Address a;
+  a.ifindex = ifindex;
+  a.prefix = parse_prefix(p);
+  return a;
+}
 Link link(int index, const char* name) {
   Link l;
   l.index = index;

@@ -13,17 +13,34 @@ using namespace bdctl::site;
 namespace {
 
 // lo, the uplink (eth0, the default route), the site LAN (lan0), the ZeroTier link.
+Link lk(int index, const char* name, const char* kind, const char* oper, unsigned mtu) {
+  Link l;
+  l.index = index;
+  l.name = name;
+  l.kind = kind;
+  l.operstate = oper;
+  l.admin_up = l.lower_up = true;
+  l.mtu = mtu;
+  return l;
+}
+Address ad(int ifindex, Prefix p) {
+  Address a;
+  a.ifindex = ifindex;
+  a.prefix = p;
+  return a;
+}
+
 Observed pi() {
   Observed o;
-  o.links = {{1, "lo", "", "unknown", true, true, 65536},
-             {2, "eth0", "", "up", true, true, 1500},
-             {3, "lan0", "", "up", true, true, 1500},
-             {4, "zt327pdwre", "tun", "unknown", true, true, 2800}};
-  o.addresses = {{2, parse_prefix("10.0.0.5/24")},
-                 {3, parse_prefix("192.168.1.201/24")},
-                 {3, parse_prefix("fe80::1/64")},
-                 {3, parse_prefix("fd00:1::201/64")},
-                 {4, parse_prefix("10.147.20.54/24")}};
+  o.links = {lk(1, "lo", "", "unknown", 65536),
+             lk(2, "eth0", "", "up", 1500),
+             lk(3, "lan0", "", "up", 1500),
+             lk(4, "zt327pdwre", "tun", "unknown", 2800)};
+  o.addresses = {ad(2, parse_prefix("10.0.0.5/24")),
+                 ad(3, parse_prefix("192.168.1.201/24")),
+                 ad(3, parse_prefix("fe80::1/64")),
+                 ad(3, parse_prefix("fd00:1::201/64")),
+                 ad(4, parse_prefix("10.147.20.54/24"))};
   Route def;
   def.oif = 2;
   def.gateway = parse_address("10.0.0.1");
@@ -86,7 +103,7 @@ TEST_CASE("site: the default route through ZeroTier is never the LAN", "[unit]")
 
 TEST_CASE("site: the network moved; the record of the last up is a conflict, not the answer", "[unit]") {
   auto o = pi();
-  o.links.push_back({5, "ztmoved0", "tun", "unknown", true, true, 2800});
+  o.links.push_back(lk(5, "ztmoved0", "tun", "unknown", 2800));
   o.recorded = Recorded{"zt327pdwre", "lan0"};
   o.networks = std::vector<zerotier::Network>{network(kN2, "ztmoved0", {"10.147.30.54/24"})};
   auto s = resolve({}, o);
@@ -167,7 +184,7 @@ TEST_CASE("site: the managed routes it needs are family-aware", "[unit]") {
 
 TEST_CASE("site: several networks joined, the service names none; a note says what to set", "[unit]") {
   auto o = pi();
-  o.links.push_back({5, "ztother0", "tun", "unknown", true, true, 2800});
+  o.links.push_back(lk(5, "ztother0", "tun", "unknown", 2800));
   o.networks = std::vector<zerotier::Network>{network(kN1, "zt327pdwre", {}), network(kN2, "ztother0", {})};
   auto s = resolve({}, o);
   CHECK_FALSE(s.network);
