@@ -97,6 +97,11 @@ constexpr auto kKeys = std::to_array<std::string_view>({
     "repeat.*.group",
     "repeat.*.direction",
     "repeat.*.rate",
+    //
+    "bridge.name",
+    "bridge.zerotier_network",
+    "bridge.broadcast_limit",
+    "bridge.mss",
 });
 
 // The segments of a pattern below `parent` (a pattern prefix, with '*').

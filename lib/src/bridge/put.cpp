@@ -1,0 +1,98 @@
+// Making the kernel hold a layout: links first, then addresses, then routes.
+#include <fmt/format.h>
+#include <linux/rtnetlink.h>
+
+#include <algorithm>
+
+#include "bdctl/bridge.hpp"
+#include "bdctl/error.hpp"
+
+namespace bdctl::bridge {
+
+namespace {
+
+int index_of(Rtnl& rtnl, const std::string& name) {
+  auto l = rtnl.link(name);
+  if (!l) throw SystemError(fmt::format("{}: no such link", name), ENODEV);
+  return l->index;
+}
+
+void put_links(Rtnl& rtnl, const Layout& have, const Layout& want, std::vector<std::string>& did) {
+  const auto& n = want.names;
+  if (want.bridge_exists) {
+    if (!have.bridge_exists) {
+      rtnl.create_bridge(n.bridge, want.mac);
+      did.push_back(fmt::format("created bridge {} (STP off, forward delay 0)", n.bridge));
+    }
+    int br = index_of(rtnl, n.bridge);
+    for (const auto& [port, master] : {std::pair{n.lan, have.lan_master}, std::pair{n.zt, have.zt_master}}) {
+      if (master == n.bridge) continue;
+      rtnl.set_master(index_of(rtnl, port), br);
+      did.push_back(fmt::format("{} joined {}", port, n.bridge));
+    }
+    auto link = rtnl.link(br);
+    if (link && !link->admin_up) {
+      rtnl.set_up(br, true);
+      did.push_back(fmt::format("{} set up", n.bridge));
+    }
+    return;
+  }
+  // Deleting the bridge releases its ports and drops its addresses and routes.
+  if (have.bridge_exists) {
+    auto link = rtnl.link(n.bridge);
+    if (link && link->kind != "bridge")
+      throw SystemError(fmt::format("{} is a {} link, not a bridge: left alone", n.bridge, link->kind), EEXIST);
+    if (link) {
+      rtnl.delete_link(link->index);
+      did.push_back(fmt::format("deleted bridge {}", n.bridge));
+    }
+  }
+}
+
+bool has(const auto& v, const auto& x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+
+}  // namespace
+
+std::vector<std::string> put(Rtnl& rtnl, const Layout& want) {
+  std::vector<std::string> did;
+  put_links(rtnl, observe(rtnl, want.names), want, did);
+  // Read again: deleting a bridge or an address takes routes with it.
+  Layout have = observe(rtnl, want.names);
+  for (const auto& a : have.addresses) {
+    if (has(want.addresses, a)) continue;
+    Address x = a.address;
+    x.ifindex = index_of(rtnl, a.ifname);
+    rtnl.delete_address(x);
+    did.push_back(fmt::format("removed {} from {}", x.prefix.to_string(), a.ifname));
+  }
+  // A primary's secondaries go with it unless promoted: add in the order recorded.
+  for (const auto& a : want.addresses) {
+    if (has(have.addresses, a)) continue;
+    Address x = a.address;
+    x.ifindex = index_of(rtnl, a.ifname);
+    rtnl.add_address(x);
+    did.push_back(fmt::format("added {} to {}", x.prefix.to_string(), a.ifname));
+  }
+  have = observe(rtnl, want.names);
+  for (const auto& r : have.routes) {
+    if (has(want.routes, r)) continue;
+    Route x = r.route;
+    x.oif = index_of(rtnl, r.ifname);
+    rtnl.delete_route(x);
+    did.push_back(fmt::format("removed route {} from {}", x.dst && x.dst->len ? x.dst->to_string() : "default", r.ifname));
+  }
+  // Link-scope routes first: a gateway must be reachable when its route is added.
+  auto routes = want.routes;
+  std::stable_sort(routes.begin(), routes.end(),
+                   [](const PlacedRoute& a, const PlacedRoute& b) { return a.route.scope > b.route.scope; });
+  for (const auto& r : routes) {
+    if (has(have.routes, r)) continue;
+    Route x = r.route;
+    x.oif = index_of(rtnl, r.ifname);
+    rtnl.add_route(x);
+    did.push_back(fmt::format("added route {} to {}", x.dst && x.dst->len ? x.dst->to_string() : "default", r.ifname));
+  }
+  return did;
+}
+
+}  // namespace bdctl::bridge

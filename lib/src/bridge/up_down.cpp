@@ -1,0 +1,137 @@
+// up and down: the filters in one nftables transaction, then the layout, and
+// the record of what was moved, so that down puts back exactly that.
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "bdctl/bridge.hpp"
+#include "bdctl/error.hpp"
+#include "bdctl/fileio.hpp"
+#include "bdctl/lock.hpp"
+#include "bdctl/paths.hpp"
+
+namespace bdctl::bridge {
+
+using Json = nlohmann::ordered_json;
+
+namespace {
+
+bool owns(const std::string& chain) { return chain == kChain; }
+
+// Returns whether the kernel's table was (or, dry, would be) changed.
+bool apply_filters(const Filters& f, bool dry_run) {
+  nft::Session s;
+  auto have = s.read_table(nft::kBridgeTable);
+  auto want = desired_chains(f);
+  auto plan = nft::plan_owned(have, want, owns);
+  if (plan.in_sync) return false;
+  nft::Transaction tx(s, nft::kBridgeTable);
+  tx.reconcile(have, want, plan);
+  tx.commit(dry_run);
+  return true;
+}
+
+// Staged before the change: a full or read-only state directory fails
+// before anything is changed.
+StagedFile staged(const Recorded& r) {
+  Json j;
+  j["schema_version"] = 1;
+  j["network"] = r.network;
+  j["lan_broadcast_limit"] = r.filters.broadcast_limit;
+  j["mss"] = r.filters.mss;
+  Json routed;
+  to_json(routed, r.routed);
+  j["routed"] = routed;
+  make_dirs(paths::state_dir());
+  return StagedFile(state_path(), j.dump(2) + "\n");
+}
+
+}  // namespace
+
+std::optional<Recorded> recorded() {
+  auto text = read_own_file(state_path());
+  if (!text) return std::nullopt;
+  try {
+    auto j = Json::parse(*text);
+    Recorded r;
+    r.routed = layout_from(j.at("routed"), state_path());
+    r.names = r.routed.names;
+    r.network = j.at("network").get<std::string>();
+    r.filters = {r.names.lan, j.at("lan_broadcast_limit").get<std::uint64_t>(), j.at("mss").get<std::uint16_t>()};
+    return r;
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(fmt::format("{}: not bdctl-bridge's record ({}); remove it", state_path(), e.what()));
+  }
+}
+
+Layout routed_of(const Layout& now) {
+  auto rec = recorded();
+  if (rec && rec->names == now.names) return rec->routed;
+  return now.bridge_exists ? routed_from(now) : now;
+}
+
+UpResult up(Rtnl& rtnl, const Names& n, const Filters& f, bool dry_run, const std::string& network) {
+  FileLock lock(kRulesetLock, kRulesetLockWait);
+  UpResult r;
+  r.dry_run = dry_run;
+  r.before = observe(rtnl, n);
+  // Run again while bridged, the record of the routed layout stands: it is
+  // what down must put back, not the half-bridged layout seen now.
+  Layout routed = routed_of(r.before);
+  Layout want = bridged_from(routed);
+  // Filters first: DHCP is blocked before the first frame is bridged.
+  if (dry_run) {
+    r.filters_changed = apply_filters(f, true);
+    r.after = want;
+    r.steps = differences(r.before, want);
+    return r;
+  }
+  auto record = staged({n, network, f, routed});
+  nft::TableImage filters_before;
+  {
+    nft::Session s;
+    filters_before = s.image(nft::kBridgeTable);
+  }
+  try {
+    r.filters_changed = apply_filters(f, false);
+    r.steps = put(rtnl, want);
+  } catch (const std::exception& e) {
+    // A failed up leaves the kernel as it found it, confirmed or not.
+    try {
+      put(rtnl, r.before);
+      nft::Session s;
+      nft::Transaction tx(s, nft::kBridgeTable);
+      tx.restore_table(filters_before);
+      tx.commit();
+    } catch (const std::exception& again) {
+      throw SystemError(fmt::format("{}; putting the layout back failed too: {}", e.what(), again.what()));
+    }
+    throw;
+  }
+  r.after = observe(rtnl, n);
+  record.commit();
+  return r;
+}
+
+DownResult down(Rtnl& rtnl) {
+  FileLock lock(kRulesetLock, kRulesetLockWait);
+  DownResult r;
+  auto rec = recorded();
+  if (rec) {
+    r.before = observe(rtnl, rec->names);
+    r.was_bridged = r.before.bridge_exists;
+    r.steps = put(rtnl, rec->routed);
+    r.after = observe(rtnl, rec->names);
+  }
+  nft::Session s;
+  if (s.read_table(nft::kBridgeTable).exists) {
+    nft::Transaction tx(s, nft::kBridgeTable);
+    tx.restore_table({});  // bdctl-bridge owns the whole table
+    tx.commit();
+    r.filters_removed = true;
+  }
+  remove_file(state_path());
+  return r;
+}
+
+}  // namespace bdctl::bridge
