@@ -18,8 +18,9 @@ using Json = nlohmann::ordered_json;
 constexpr Millis kVerifyTimeout{1500};  // a target the change cut is rolled back within 2 s
 constexpr Millis kShortest{1000};       // a window shorter than 1 s cannot be confirmed by hand
 
-// The confirm window: --confirm[=D], else [safety] confirm unless --no-confirm.
-std::optional<Millis> window(const SafetyFlags& f, const std::optional<std::string>& config_path) {
+// The confirm window: --confirm[=D], else [safety] confirm (or the change's
+// default) unless --no-confirm.
+std::optional<Millis> window(const SafetyFlags& f, const Change& c) {
   bool given = f.confirm_opt && f.confirm_opt->count() > 0;
   if (given && f.no_confirm) throw InputError("--confirm and --no-confirm contradict each other");
   if (given) {
@@ -29,10 +30,11 @@ std::optional<Millis> window(const SafetyFlags& f, const std::optional<std::stri
     return d;
   }
   if (f.no_confirm) return std::nullopt;
-  auto cfg = Config::load(config_path);
+  auto cfg = Config::load(c.config_path);
   auto d = cfg.get_duration("safety.confirm");
   if (d && *d < kShortest)
     throw InputError(fmt::format("{}: safety.confirm is shorter than 1s", cfg.where("safety.confirm")));
+  if (!d && c.confirm_by_default) return change::kDefaultConfirm;
   return d;
 }
 
@@ -90,7 +92,9 @@ Outcome record_and_apply(const Change& c, const std::optional<Millis>& win, chan
   p.who = change::who_now();
   p.started_ms = now;
   p.deadline_ms = now + win.value_or(change::kDefaultConfirm).count();
-  p.before = change::take(change::owned());
+  auto owned = change::owned();
+  owned.layout = c.layout;
+  p.before = change::take(owned);
   // Armed first, so the record is written once, whole (each write is an
   // fsync on the Pi's SD card): the holder waits for this run's lock before
   // it reads the record, and a holder whose record never came simply ends.
@@ -135,7 +139,7 @@ bool verify_failed(const std::vector<std::pair<std::string, check::Target>>& tar
 }  // namespace
 
 Outcome guarded(const SafetyFlags& f, const Change& c) {
-  auto win = window(f, c.config_path);
+  auto win = window(f, c);
   auto targets = verify_targets(f.verify);
   FileLock lock(change::kChangeLock, change::kChangeLockWait);
   AuditLog audit(change::kAuditFile, "bdctl", {c.command});

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "bdctl/bridge.hpp"
 #include "bdctl/change.hpp"
 #include "cli.hpp"
 
@@ -27,6 +28,10 @@ struct Change {
   std::optional<std::string> config_path;  // --config, for [safety] confirm
   bool dry_run = false;                    // changes nothing: no record, no window
   std::function<Outcome()> apply;          // the verb's own work and document
+  // A change that can cut the path (a bridge moving the Pi's addresses): its
+  // interfaces' layout is recorded too, and --confirm is on unless --no-confirm.
+  std::optional<bridge::Names> layout = std::nullopt;
+  bool confirm_by_default = false;
 };
 
 // Refuses while another change is pending (exit 1, naming it), rolls back one

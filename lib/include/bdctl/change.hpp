@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bdctl/bridge.hpp"
 #include "bdctl/nft.hpp"
 #include "bdctl/rtnl.hpp"
 
@@ -25,11 +26,13 @@ namespace bdctl::change {
 using Millis = std::chrono::milliseconds;
 inline constexpr Millis kDefaultConfirm{120'000};  // netplan try's 120 s
 
-// What bdctl owns, and so what a rollback puts back: table inet bdctl, the
-// forwarding sysctls, its state files and its sysctl.d drop-in.
+// What bdctl owns, and so what a rollback puts back: tables inet bdctl and
+// bridge bdctl, the forwarding sysctls, its state files and its sysctl.d
+// drop-in, and for a bridge change the bridge's interfaces' layout.
 struct Owned {
   std::vector<std::string> sysctls;
   std::vector<std::string> files;
+  std::optional<bridge::Names> layout = std::nullopt;  // a bridge change's interfaces
 };
 Owned owned();
 
@@ -42,6 +45,8 @@ struct FileImage {
 
 struct Snapshot {
   nft::TableImage table;
+  nft::TableImage bridge_table;                 // bridge bdctl
+  std::optional<bridge::Layout> layout;         // the bridge's interfaces, when the change names them
   std::map<std::string, std::optional<std::string>> sysctls;  // key -> runtime value (nullopt: absent)
   std::map<std::string, FileImage> files;                     // path -> what it held
   bool operator==(const Snapshot&) const = default;

@@ -48,9 +48,22 @@ Json hex_list(const std::vector<std::string>& v) {
   return a;
 }
 
+Json image_json(const nft::TableImage& t) {
+  return {{"exists", t.exists}, {"chains", hex_list(t.chains)}, {"rules", hex_list(t.rules)}};
+}
+nft::TableImage image_from(const Json& j, const std::string& where) {
+  nft::TableImage t;
+  t.exists = j.at("exists").get<bool>();
+  for (const auto& c : j.at("chains")) t.chains.push_back(unhex(c.get<std::string>(), where));
+  for (const auto& r : j.at("rules")) t.rules.push_back(unhex(r.get<std::string>(), where));
+  return t;
+}
+
 Json to_json(const Snapshot& s) {
   Json j;
-  j["table"] = {{"exists", s.table.exists}, {"chains", hex_list(s.table.chains)}, {"rules", hex_list(s.table.rules)}};
+  j["table"] = image_json(s.table);
+  j["bridge_table"] = image_json(s.bridge_table);
+  if (s.layout) bridge::to_json(j["layout"], *s.layout);
   Json sc = Json::object();
   for (const auto& [k, v] : s.sysctls) sc[k] = v ? Json(*v) : Json(nullptr);
   j["sysctls"] = sc;
@@ -63,9 +76,10 @@ Json to_json(const Snapshot& s) {
 
 Snapshot snapshot_from(const Json& j, const std::string& where) {
   Snapshot s;
-  s.table.exists = j.at("table").at("exists").get<bool>();
-  for (const auto& c : j.at("table").at("chains")) s.table.chains.push_back(unhex(c.get<std::string>(), where));
-  for (const auto& r : j.at("table").at("rules")) s.table.rules.push_back(unhex(r.get<std::string>(), where));
+  s.table = image_from(j.at("table"), where);
+  // Records of changes made before bdctl had a bridge table hold none.
+  if (j.contains("bridge_table")) s.bridge_table = image_from(j.at("bridge_table"), where);
+  if (j.contains("layout")) s.layout = bridge::layout_from(j.at("layout"), where);
   for (const auto& [k, v] : j.at("sysctls").items())
     s.sysctls[k] = v.is_null() ? std::nullopt : std::optional<std::string>(v.get<std::string>());
   for (const auto& [p, f] : j.at("files").items()) {

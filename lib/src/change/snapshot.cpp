@@ -32,7 +32,7 @@ Owned owned() {
   // Every key bdctl-route may turn on, whichever families the change names.
   route::Options both;
   o.sysctls = route::forwarding_keys(both);
-  o.files = {paths::state_dir() + "/route.json", paths::state_dir() + "/mss.json",
+  o.files = {paths::state_dir() + "/route.json", paths::state_dir() + "/mss.json", bridge::state_path(),
              SysctlDropins().path(route::kDropin)};
   return o;
 }
@@ -42,6 +42,11 @@ Snapshot take(const Owned& what) {
   {
     nft::Session session;
     s.table = session.image();
+    s.bridge_table = session.image(nft::kBridgeTable);
+  }
+  if (what.layout) {
+    Rtnl rtnl;
+    s.layout = bridge::observe(rtnl, *what.layout);
   }
   Sysctl sysctl;
   for (const auto& k : what.sysctls) s.sysctls[k] = sysctl.get(k);
@@ -54,6 +59,12 @@ std::vector<std::string> differences(const Snapshot& s) {
   {
     nft::Session session;
     if (!(session.image() == s.table)) out.push_back("table inet bdctl");
+    if (!(session.image(nft::kBridgeTable) == s.bridge_table)) out.push_back("table bridge bdctl");
+  }
+  if (s.layout) {
+    Rtnl rtnl;
+    for (const auto& d : bridge::differences(bridge::observe(rtnl, s.layout->names), *s.layout))
+      out.push_back("layout: " + d);
   }
   Sysctl sysctl;
   for (const auto& [k, v] : s.sysctls) {
@@ -71,17 +82,30 @@ RollbackResult restore(const Snapshot& s) {
     r.left.push_back(fmt::format("{}: {}", what, e.what()));
   };
   // The kernel's ruleset first: it is what cuts or restores the path.
-  try {
-    FileLock lock(kRulesetLock, kRulesetLockWait);
-    nft::Session session;
-    if (!(session.image() == s.table)) {
-      nft::Transaction tx(session);
-      tx.restore_table(s.table);
-      tx.commit();
-      r.restored.push_back("table inet bdctl");
+  for (const auto* id : {&nft::kInetTable, &nft::kBridgeTable}) {
+    const auto& image = id == &nft::kInetTable ? s.table : s.bridge_table;
+    try {
+      FileLock lock(kRulesetLock, kRulesetLockWait);
+      nft::Session session;
+      if (!(session.image(*id) == image)) {
+        nft::Transaction tx(session, *id);
+        tx.restore_table(image);
+        tx.commit();
+        r.restored.push_back("table " + id->text());
+      }
+    } catch (const std::exception& e) {
+      failed("table " + id->text(), e);
     }
-  } catch (const std::exception& e) {
-    failed("table inet bdctl", e);
+  }
+  // Then the bridge's interfaces: the Pi's addresses where they were.
+  if (s.layout) {
+    try {
+      FileLock lock(kRulesetLock, kRulesetLockWait);
+      Rtnl rtnl;
+      for (const auto& step : bridge::put(rtnl, *s.layout)) r.restored.push_back(step);
+    } catch (const std::exception& e) {
+      failed("bridge layout", e);
+    }
   }
   Sysctl sysctl;
   for (const auto& [k, v] : s.sysctls) {
