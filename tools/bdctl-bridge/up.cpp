@@ -1,0 +1,42 @@
+// bdctl-bridge up: preconditions first, then one guarded change.
+#include <fmt/format.h>
+
+#include "bdctl/rtnl.hpp"
+#include "bridge_verbs.hpp"
+#include "render.hpp"
+#include "safe_change.hpp"
+
+namespace bdctl::bridge_tool {
+
+namespace {
+struct UpFlags {
+  Flags common;
+  cli::SafetyFlags safety;
+  bool dry_run = false;
+  bool force = false;
+};
+}  // namespace
+
+cli::Runner setup_up(CLI::App& sub) {
+  auto f = std::make_shared<UpFlags>();
+  add_options(sub, f->common);
+  sub.add_flag("--dry-run", f->dry_run, "Check the preconditions and the filters against the kernel; change nothing");
+  sub.add_flag("--force", f->force, "Go on when a precondition is unknown (the ZeroTier service cannot be asked)");
+  cli::add_safety_flags(sub, f->safety);
+  return [f] {
+    auto t = resolve(f->common);
+    Rtnl rtnl;
+    auto pre = bridge::preconditions({t.names, t.network, t.zt, t.zt_error, rtnl.links(), rtnl.addresses()});
+    if (!bridge::may_proceed(pre, f->force)) return refused_outcome(t, pre);
+    std::string command =
+        fmt::format("bdctl-bridge up --lan {} --zt {} --name {}", t.names.lan, t.names.zt, t.names.bridge);
+    cli::Change c{command, t.config_path, f->dry_run, [&] {
+                    return up_outcome(t, pre, bridge::up(rtnl, t.names, t.filters, f->dry_run, t.network));
+                  }};
+    c.layout = t.names;
+    c.confirm_by_default = true;  // moving the Pi's addresses is how people lock themselves out
+    return cli::guarded(f->safety, c);
+  };
+}
+
+}  // namespace bdctl::bridge_tool
