@@ -20,6 +20,9 @@ States (--state, or the first word of --control FILE, re-read per request):
   two-networks   online, two networks joined (requesting + OK)
   wrong-token    every request answered 401 {} (the token in the file is not the daemon's)
   slow           as ok-route, each answer delayed by --delay seconds
+  bridge-ok      online, network OK and set up for bridging: this member may bridge (bridge true,
+                 what "Allow Ethernet Bridging" in Central gives), allowManaged 0, no managed address
+  bridge-denied  as bridge-ok, but Central has not allowed this member to bridge (bridge false)
   moved          online, the network left and another joined (8056c2e21c000002 on ztmoved0,
                  10.147.30.54/24, with the LAN route via it): the site moved networks
 """
@@ -35,7 +38,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_FIXTURES = os.path.join(HERE, "fixtures")  # copied from shared/fixtures/zerotier
 STATES = ["offline", "tunneled", "requesting", "access-denied", "ok-noroute", "ok-route",
-          "ok-hostbits", "no-network", "two-networks", "wrong-token", "slow", "ok-noroute-v6", "moved"]
+          "ok-hostbits", "no-network", "two-networks", "wrong-token", "slow", "ok-noroute-v6", "moved",
+          "bridge-ok", "bridge-denied"]
 
 
 class Fixtures:
@@ -105,6 +109,11 @@ def build(fx, state, lan_route, bad_route):
                   "routes": [{"flags": 0, "metric": 0, "target": "10.147.30.0/24", "via": None},
                              {"flags": 0, "metric": 0, "target": lan_route, "via": "10.147.30.54"}]})
         nets, net_fixture = [n], "nodeB-network-ok"
+    elif state in ("bridge-ok", "bridge-denied"):
+        # `zerotier-cli set NWID allowManaged=0` drops the managed address.
+        n = json.loads(json.dumps(ok_net))
+        n.update({"bridge": state == "bridge-ok", "allowManaged": False, "assignedAddresses": []})
+        nets = [n]
     if state == "tunneled":
         s = json.loads(online[1])
         s["tcpFallbackActive"] = True
