@@ -105,6 +105,9 @@ struct Settings {
   std::optional<std::string> mss_configured;                 // [mss] as set's flags ("--pppoe"), if any
   std::shared_ptr<const watch::WatchConfig> watch;           // [watch], if any: the watch.* checks
   bool repeat = false;                                       // [repeat.NAME] rules: the repeat.* checks
+  // A bdctl-bridge up on record: the bridge.* checks instead of the routed
+  // forwarding.sysctl and forwarding.rules.
+  bool bridged = false;
   // Told every second of a run past its first what it still waits for
   // ("waiting for lan.nuc (4s to the deadline)"), "" at the end: the tool's
   // status line on a terminal. Called from run()'s thread only.
@@ -117,7 +120,7 @@ void apply_config(const Config& cfg, Settings& s);
 
 // Every check name a run with these settings can produce, in report order.
 std::vector<std::string> check_names(const Settings& s);
-// Groups: "zerotier", "forwarding", "uplink", "lan", "plan", "watch", "repeat".
+// Groups: "zerotier", "forwarding", "uplink", "lan", "plan", "watch", "repeat", "bridge".
 std::vector<std::string> group_names();
 // Names selected by --only/--skip; InputError for a name matching nothing.
 std::vector<std::string> selected_names(const Settings& s);

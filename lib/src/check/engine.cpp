@@ -181,7 +181,7 @@ Report run(const Settings& s) {
       {"zerotier", detail::zerotier_group}, {"forwarding", detail::forwarding_group},
       {"uplink", detail::uplink_group},     {"lan", detail::lan_group},
       {"plan", detail::plan_group},         {"watch", detail::watch_group},
-      {"repeat", detail::repeat_group},
+      {"repeat", detail::repeat_group},     {"bridge", detail::bridge_group},
   };
   auto runs = [&](const std::string& group) {
     return std::any_of(names.begin(), names.end(), [&](const std::string& n) { return belongs(group, n); });

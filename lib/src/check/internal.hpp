@@ -45,6 +45,7 @@ void lan_group(const Settings& s, Sink& sink);
 void plan_group(const Settings& s, Sink& sink);
 void watch_group(const Settings& s, Sink& sink);   // watch_checks.cpp
 void repeat_group(const Settings& s, Sink& sink);  // repeat_checks.cpp
+void bridge_group(const Settings& s, Sink& sink);  // bridge_checks.cpp
 // forwarding.pending (lib/src/check/pending_check.cpp).
 void pending_check(Sink& sink);
 

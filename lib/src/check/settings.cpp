@@ -4,8 +4,10 @@
 #include <toml++/toml.h>
 #include <algorithm>
 #include <cstring>
+#include <unistd.h>
 #include <unordered_set>
 
+#include "bdctl/bridge.hpp"
 #include "bdctl/config.hpp"
 #include "bdctl/error.hpp"
 #include "bdctl/mss.hpp"
@@ -164,21 +166,26 @@ void apply_config(const Config& cfg, Settings& s) {
   if (cfg.root()["watch"].is_table())
     s.watch = std::make_shared<const watch::WatchConfig>(watch::WatchConfig::from(cfg));
   s.repeat = cfg.root()["repeat"].is_table();
+  // The record of a bdctl-bridge up: the site is bridged, not routed.
+  s.bridged = ::access(bridge::state_path().c_str(), F_OK) == 0;
 }
 
 std::vector<std::string> group_names() {
-  return {"zerotier", "forwarding", "uplink", "lan", "plan", "watch", "repeat"};
+  return {"zerotier", "forwarding", "uplink", "lan", "plan", "watch", "repeat", "bridge"};
 }
 
 std::vector<std::string> check_names(const Settings& s) {
-  std::vector<std::string> n{"zerotier.service",   "zerotier.network", "zerotier.route", "zerotier.peers",
-                             "forwarding.sysctl",  "forwarding.rules", "forwarding.mss", "forwarding.drops",
-                             "forwarding.pending", "uplink.route",     "uplink.gateway", "uplink.zerotier"};
+  std::vector<std::string> n{"zerotier.service", "zerotier.network", "zerotier.route", "zerotier.peers"};
+  // Bridged, nothing is routed: whether forwarding is on says nothing.
+  if (!s.bridged) n.insert(n.end(), {"forwarding.sysctl", "forwarding.rules"});
+  n.insert(n.end(), {"forwarding.mss", "forwarding.drops", "forwarding.pending", "uplink.route", "uplink.gateway",
+                     "uplink.zerotier"});
   for (const auto& t : s.targets) n.push_back("lan." + t.name);
   n.push_back("plan.duplicate");
   n.push_back("plan.ranges");
   if (s.watch) n.insert(n.end(), {"watch.daemon", "watch.budgets", "watch.last_action"});
   if (s.repeat) n.insert(n.end(), {"repeat.daemon", "repeat.loops"});
+  if (s.bridged) n.insert(n.end(), {"bridge.ports", "bridge.filters", "bridge.layout", "bridge.zerotier"});
   return n;
 }
 

@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <algorithm>
 
 #include "bdctl/check.hpp"
 #include "bdctl/config.hpp"
@@ -112,6 +113,24 @@ TEST_CASE("only and skip select names and groups", "[unit]") {
   s.skip = {};
   s.only = {"zerotier.services"};
   CHECK_THROWS_AS(selected_names(s), InputError);
+}
+
+TEST_CASE("bridged: the bridge.* checks replace the routed forwarding.sysctl and rules", "[unit]") {
+  Settings s;
+  s.bridged = true;
+  auto n = check_names(s);
+  auto has = [&](const char* name) { return std::find(n.begin(), n.end(), name) != n.end(); };
+  CHECK(has("bridge.ports"));
+  CHECK(has("bridge.filters"));
+  CHECK(has("bridge.layout"));
+  CHECK(has("bridge.zerotier"));
+  CHECK_FALSE(has("forwarding.sysctl"));
+  CHECK_FALSE(has("forwarding.rules"));
+  CHECK(has("forwarding.mss"));  // bdctl-mss's own rules are judged either way
+  s.only = {"bridge"};
+  CHECK(selected_names(s).size() == 4);
+  s.bridged = false;
+  CHECK(selected_names(s).empty());  // a group, even with no checks in it: not an error
 }
 
 TEST_CASE("worst state: critical > warning > unknown > ok", "[unit]") {
