@@ -89,6 +89,17 @@ check_eq "STP off, no forward delay" "0 0" \
 check "the LAN still reaches the Pi" on lan ping -c1 -W2 192.168.1.201
 check "up again: nothing changed" bash -c "$(declare -f on); T_PREFIX=$T_PREFIX; on pi bdctl-bridge up --zt-home $ZH --lan eth0 -c $T_TMP/b.toml --no-confirm --json | jq -e '.changed == false'"
 check "status: ok" B status --json
+CHK() { on pi bdctl-check --zt-home "$ZH" --json "$@"; }
+check_exit "bdctl-check: bridged, the bridge.* checks all ok" 0 CHK --only bridge
+check_eq "bridge.ports, filters, layout and zerotier, each ok" "bridge.ports:ok bridge.filters:ok bridge.layout:ok bridge.zerotier:ok" \
+  "$(jq -r '[.checks[] | "\(.name):\(.status)"] | join(" ")' "$T_TMP/out")"
+check_eq "bridged: the routed forwarding.sysctl and forwarding.rules are not judged" "" \
+  "$(on pi bdctl-check --zt-home "$ZH" --list | grep -E '^forwarding\.(sysctl|rules)$')"
+echo bridge-denied >"$ZH/control"
+check_exit "Central no longer allows bridging: bridge.zerotier critical (exit 2)" 2 CHK --only bridge.zerotier
+cp "$T_TMP/out" "$T_TMP/chk.json"
+check "and says what to tick" grep -q 'Allow Ethernet Bridging' "$T_TMP/chk.json"
+echo bridge-ok >"$ZH/control"
 
 # --- what crosses, and what does not ------------------------------------------
 listen remote 4992 after
@@ -131,6 +142,7 @@ on pi nft flush chain bridge bdctl bridge_forward
 on remote python3 "$LANSIM" discover ztr "$T_TMP/offer2.log" --wait 1
 check "with the filters flushed by hand, the DHCP request reaches the LAN's server" grep -q '"type": 1' "$T_TMP/dhcpd.log"
 check_exit "status: the missing filters are drift, exit 1" 1 B status --json
+check_exit "bdctl-check: bridge.filters critical" 2 CHK --only bridge.filters
 check_eq "status names the missing rule" true \
   "$(B status --json | jq '[.filters[0].missing_rules[] | test("udp dport 67-68 drop")] | any')"
 check "up again puts the filters back" UP -c "$T_TMP/b.toml" --no-confirm
@@ -142,6 +154,11 @@ check_exit "the ZeroTier port out of the bridge: status exit 1" 1 B status
 B status --text >"$T_TMP/st.txt"
 check "status says what to do" grep -q 'zt327pdwre: not in the bridge (ZeroTier restarted? run bdctl-bridge up again)' \
   "$T_TMP/st.txt"
+check_exit "bdctl-check: bridge.ports critical" 2 CHK --only bridge.ports
+cp "$T_TMP/out" "$T_TMP/chk.json"
+check "naming the port out of the bridge" grep -q 'zt327pdwre is not in br-bdctl' "$T_TMP/chk.json"
+on pi ip addr del 192.168.1.201/24 dev br-bdctl
+check_exit "the Pi's address gone from the bridge: bridge.layout critical" 2 CHK --only bridge.layout
 check "up again takes it back" UP -c "$T_TMP/b.toml" --no-confirm
 check "status: ok" B status
 
@@ -150,6 +167,7 @@ check "down" B down --no-confirm
 check_eq "down restores links, addresses, routes and rules exactly" "$routed_before" "$(layout)"
 check_eq "and removes table bridge bdctl" "" "$(on pi nft list tables | grep bridge)"
 check "down again: nothing to do, exit 0" B down --no-confirm
+check_eq "routed again: no bridge.* checks" "" "$(on pi bdctl-check --zt-home "$ZH" --list | grep '^bridge\.')"
 
 # --- an up that cuts the operator off is rolled back ---------------------------
 # The site's own firewall lets SSH in on eth0 by name: once the address moves

@@ -1,5 +1,6 @@
 // bdctl-bridge up: preconditions first, then one guarded change.
 #include <fmt/format.h>
+#include <sys/socket.h>
 
 #include "bdctl/rtnl.hpp"
 #include "bridge_verbs.hpp"
@@ -26,10 +27,13 @@ cli::Runner setup_up(CLI::App& sub) {
   return [f] {
     auto t = resolve(f->common);
     Rtnl rtnl;
-    auto pre = bridge::preconditions({t.names, t.network, t.zt, t.zt_error, rtnl.links(), rtnl.addresses()});
+    bridge::Inputs in{t.names, t.network, t.zt, t.zt_error, rtnl.links(), rtnl.addresses()};
+    if (auto rec = bridge::recorded(); rec && rec->names == t.names)
+      for (const auto& a : rec->routed.addresses) in.recorded_v4 = in.recorded_v4 || a.address.prefix.addr.family == AF_INET;
+    auto pre = bridge::preconditions(in);
     if (!bridge::may_proceed(pre, f->force)) return refused_outcome(t, pre);
     std::string command =
-        fmt::format("bdctl-bridge up --lan {} --zt {} --name {}", t.names.lan, t.names.zt, t.names.bridge);
+        fmt::format("bdctl-bridge up --lan {} --zt {}", t.names.lan, t.names.zt);
     cli::Change c{command, t.config_path, f->dry_run, [&] {
                     return up_outcome(t, pre, bridge::up(rtnl, t.names, t.filters, f->dry_run, t.network));
                   }};

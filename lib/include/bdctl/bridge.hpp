@@ -125,6 +125,9 @@ struct Inputs {
   std::string zt_error;                       // why it could not be asked
   std::vector<Link> links;
   std::vector<Address> addresses;
+  // The last up of these names recorded an IPv4 address on the LAN: up puts
+  // it back even when it has since gone from the bridge.
+  bool recorded_v4 = false;
 };
 std::vector<Precondition> preconditions(const Inputs& in);
 // No precondition failed (warnings and unknowns let up go on only when forced).

@@ -76,11 +76,12 @@ void links(const Inputs& in, std::vector<Precondition>& out) {
                    "choose another name: [bridge] name"});
   if (!lan) return;
   // The Pi keeps answering on the LAN only if it has an address there to move.
-  bool v4 = false;
+  bool v4 = in.recorded_v4;
   for (const auto& a : in.addresses)
     if ((a.ifindex == lan->index || (br && a.ifindex == br->index)) && a.prefix.addr.family == AF_INET) v4 = true;
   if (v4)
-    out.push_back(ok("lan.address", fmt::format("the Pi has an IPv4 address on {}", nm.lan)));
+    out.push_back(ok("lan.address", fmt::format("the Pi has an IPv4 address on {}{}", nm.lan,
+                                                in.recorded_v4 ? " (as the last up recorded)" : "")));
   else
     out.push_back({"lan.address", "fail", fmt::format("the Pi has no IPv4 address on {}", nm.lan),
                    "give the LAN port its address first: bdctl moves it, it does not make one"});
