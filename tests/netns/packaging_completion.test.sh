@@ -122,13 +122,16 @@ exactly "relay: no configuration, no names" "" bdctl-relay "bdctl-relay status "
 exactly "check: --format values" "json nagios prometheus text" bdctl-check "bdctl-check --format "
 exactly "repeat: its verbs and options" "--help --json --pretty --text --version -V -h run show status" bdctl-repeat "bdctl-repeat "
 exactly "repeat: --lan from the namespace's interfaces" "sitelan0" bdctl-repeat "bdctl-repeat show --lan si" pi
+exactly "bridge: its verbs and options" "--help --json --pretty --text --version -V -h down show status up" bdctl-bridge "bdctl-bridge "
+has "bridge up: the safety options" "--confirm --no-confirm --verify --dry-run --force --lan --zt" bdctl-bridge "bdctl-bridge up --"
+exactly "bridge: --zt from the namespace's interfaces" "sitelan0" bdctl-bridge "bdctl-bridge up --zt si" pi
 has "check: --only offers groups and lan.<target> checks from the config" "zerotier lan plan lan.nuc lan.rigrunner" \
   bdctl-check "bdctl-check --config $T_TMP/site.toml --only "
 
 # bdctl, the front command: verbs, then each tool's own completion, loaded
 # through bash-completion's loader (as installed) ...
 ln -s "$comp"/bdctl-* "$T_TMP/user/completions/"
-exactly "bdctl: verbs and help" "check config confirm help mss pending relay repeat rollback route watch" bdctl "bdctl "
+exactly "bdctl: verbs and help" "bridge check config confirm help mss pending relay repeat rollback route watch" bdctl "bdctl "
 exactly "bdctl: verbs by prefix" "relay repeat rollback route" bdctl "bdctl r"
 exactly "bdctl: its options" "--help --version" bdctl "bdctl --"
 exactly "bdctl help: verbs" "relay repeat rollback route" bdctl "bdctl help r"

@@ -12,6 +12,7 @@ namespace {
 // One line each, short enough for an 80-column PuTTY window.
 const std::vector<std::pair<std::string, std::string>>& known() {
   static const std::vector<std::pair<std::string, std::string>> tools = {
+      {"bridge", "Bridge the site LAN and ZeroTier at layer 2 (a safe change)"},
       {"check", "Check that the backdoor works (text, JSON, Nagios, Prometheus)"},
       {"config", "Validate bdctl.toml; show the site the tools resolve from it"},
       {"confirm", "Keep the pending change (made with --confirm)"},
