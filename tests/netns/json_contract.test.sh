@@ -105,4 +105,15 @@ kill -TERM $rpid; wait $rpid
 repeat_run() { cat "$T_TMP/stopped.json"; cat "$T_TMP/stopped.err" >&2; }  # not $T_TMP/repeat-run.json: doc writes that
 doc repeat-run 0 repeat_run
 
+# bdctl-bridge: a refused up, show, up, status with and without a bridge, down.
+echo bridge-denied >"$ZH/control"
+doc bridge-up-refused 1 pi_run bdctl-bridge up --zt-home "$ZH" --lan eth0 --no-confirm
+echo bridge-ok >"$ZH/control"
+doc bridge-show 0 pi_run bdctl-bridge show --zt-home "$ZH" --lan eth0
+doc bridge-up 1 pi_run bdctl-bridge up --zt-home "$ZH" --lan eth0 --confirm=1m
+pi_run bdctl-confirm --any-path --json >/dev/null
+doc bridge-status 0 pi_run bdctl-bridge status
+doc bridge-down 1 pi_run bdctl-bridge down --no-confirm
+doc bridge-status-none 0 pi_run bdctl-bridge status
+
 done_testing
