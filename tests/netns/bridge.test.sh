@@ -162,6 +162,27 @@ check_exit "the Pi's address gone from the bridge: bridge.layout critical" 2 CHK
 check "up again takes it back" UP -c "$T_TMP/b.toml" --no-confirm
 check "status: ok" B status
 
+# --- the watch repairs it: a ZeroTier restart leaves its port outside the bridge ---
+cat "$T_TMP/b.toml" - >"$T_TMP/w.toml" <<'EOF'
+[watch]
+interval = "500ms"
+boot_grace = "0s"
+settle = "2s"
+forwarding_down_for = "1s"
+internet_targets = ["icmp:192.168.1.10", "icmp:192.168.1.1"]
+EOF
+bg on pi env BDCTL_CONFIG="$T_TMP/w.toml" ZEROTIER_HOME="$ZH" bdctl-watch run
+W_PID=${T_PIDS[-1]}
+sleep 1.5
+on pi ip link set zt327pdwre nomaster
+healed() { for _ in $(seq 150); do B status --json >/dev/null 2>&1 && return 0; sleep 0.1; done; return 1; }
+check "the watch puts the ZeroTier port back in the bridge within 15 s" healed
+kill -TERM "$W_PID"; wait "$W_PID" 2>/dev/null
+on pi env BDCTL_CONFIG="$T_TMP/w.toml" bdctl-watch history --json >"$T_TMP/wh.json"
+check_eq "its history: the bridge re-made, once, for the broken forwarding layer" "1 true" \
+  "$(jq -r '[([.actions[] | select(.action == "reapply-route")] | length), (.actions[0].result | test("^ok \\(bridge br-bdctl: "))] | map(tostring) | join(" ")' "$T_TMP/wh.json")"
+check "and no bdctl-route table made" bash -c "! ip netns exec ${T_PREFIX}pi nft list table inet bdctl 2>/dev/null"
+
 # --- down: the routed layout back, byte for byte -------------------------------
 check "down" B down --no-confirm
 check_eq "down restores links, addresses, routes and rules exactly" "$routed_before" "$(layout)"

@@ -106,8 +106,10 @@ struct Settings {
   std::shared_ptr<const watch::WatchConfig> watch;           // [watch], if any: the watch.* checks
   bool repeat = false;                                       // [repeat.NAME] rules: the repeat.* checks
   // A bdctl-bridge up on record: the bridge.* checks instead of the routed
-  // forwarding.sysctl and forwarding.rules.
+  // zerotier.route, forwarding.sysctl and forwarding.rules; the bridged
+  // network's port needs no address of its own.
   bool bridged = false;
+  std::string bridged_network;
   // Told every second of a run past its first what it still waits for
   // ("waiting for lan.nuc (4s to the deadline)"), "" at the end: the tool's
   // status line on a terminal. Called from run()'s thread only.

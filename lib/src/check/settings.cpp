@@ -168,6 +168,13 @@ void apply_config(const Config& cfg, Settings& s) {
   s.repeat = cfg.root()["repeat"].is_table();
   // The record of a bdctl-bridge up: the site is bridged, not routed.
   s.bridged = ::access(bridge::state_path().c_str(), F_OK) == 0;
+  if (s.bridged) {
+    try {
+      if (auto r = bridge::recorded()) s.bridged_network = r->network;
+    } catch (const std::exception&) {
+      // Unreadable: the bridge.* checks say so; no network is excused an address.
+    }
+  }
 }
 
 std::vector<std::string> group_names() {
@@ -175,8 +182,11 @@ std::vector<std::string> group_names() {
 }
 
 std::vector<std::string> check_names(const Settings& s) {
-  std::vector<std::string> n{"zerotier.service", "zerotier.network", "zerotier.route", "zerotier.peers"};
-  // Bridged, nothing is routed: whether forwarding is on says nothing.
+  // Bridged, nothing is routed: neither a managed route via this node nor
+  // forwarding is needed, and judging them would cry wolf.
+  std::vector<std::string> n{"zerotier.service", "zerotier.network"};
+  if (!s.bridged) n.emplace_back("zerotier.route");
+  n.emplace_back("zerotier.peers");
   if (!s.bridged) n.insert(n.end(), {"forwarding.sysctl", "forwarding.rules"});
   n.insert(n.end(), {"forwarding.mss", "forwarding.drops", "forwarding.pending", "uplink.route", "uplink.gateway",
                      "uplink.zerotier"});

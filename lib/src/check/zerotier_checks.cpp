@@ -84,7 +84,9 @@ std::string network_part(const zt::Network& n, const std::vector<std::string>& p
   return fmt::format("{}: {}", label, p);
 }
 
-NetworkVerdict judge_network(const zt::Network& n, Rtnl& rt, const std::vector<Address>& addrs) {
+// bridged: the network bdctl-bridge holds, whose port has no address of its
+// own (Central's "Do Not Auto-Assign IPs", as bridging wants).
+NetworkVerdict judge_network(const zt::Network& n, Rtnl& rt, const std::vector<Address>& addrs, bool bridged) {
   NetworkVerdict v;
   v.json = network_json(n);
   State& ns = v.state;
@@ -104,7 +106,7 @@ NetworkVerdict judge_network(const zt::Network& n, Rtnl& rt, const std::vector<A
     ns = State::critical;
     problems.push_back(fmt::format("interface {} is down", n.port_device_name));
   }
-  if (n.status == "OK" && n.assigned_addresses.empty()) {
+  if (n.status == "OK" && n.assigned_addresses.empty() && !bridged) {
     ns = worse(ns, State::critical);
     problems.push_back("no address assigned (assign one in ZeroTier Central)");
   }
@@ -134,7 +136,7 @@ void network_check(const Settings& s, Sink& sink, const std::vector<zt::Network>
   auto addrs = rt.addresses(0);
   std::string summary;
   for (const auto& n : nets) {
-    auto v = judge_network(n, rt, addrs);
+    auto v = judge_network(n, rt, addrs, s.bridged && n.id == s.bridged_network);
     list.push_back(v.json);
     st = worse(st, v.state);
     summary += (summary.empty() ? "" : " | ") + v.part;

@@ -1,8 +1,10 @@
 // The ladder's actions, each through the interface a person would use by
 // hand, never a shell: sd-bus for systemd and logind, the relay Controller
-// (so a watch pulse is journalled and recovered like any other), route::up.
+// (so a watch pulse is journalled and recovered like any other), route::up,
+// bridge::up.
 #include <fmt/format.h>
 
+#include "bdctl/bridge.hpp"
 #include "bdctl/error.hpp"
 #include "bdctl/relay_config.hpp"
 #include "bdctl/relay_ops.hpp"
@@ -27,10 +29,21 @@ std::string pulse(const Config& cfg, const std::string& relay, std::optional<Mil
   return fmt::format("{}: {}", res.result, res.error);
 }
 
+// Bridged: the last bdctl-bridge up again, from its record (a ZeroTier
+// restart recreates its port outside the bridge).
+std::string rebridge(const bridge::Recorded& rec) {
+  Rtnl rtnl;
+  auto r = bridge::up(rtnl, rec.names, rec.filters, false, rec.network);
+  if (!r.changed()) return fmt::format("ok (bridge {} was in place)", rec.names.bridge);
+  return fmt::format("ok (bridge {}: {}{})", rec.names.bridge, r.steps.empty() ? "layout in place" : fmt::format("{}", fmt::join(r.steps, "; ")),
+                     r.filters_changed ? "; filters re-installed" : "");
+}
+
 // The last up's options on the interfaces found now, as the boot unit finds
 // them (ZeroTier may be back under another name after a restart or a move);
 // the recorded names when they cannot be found.
 std::string reapply(const Config& cfg) {
+  if (auto rec = bridge::recorded()) return rebridge(*rec);
   auto o = route::applied_options();
   if (!o) return "nothing to re-apply: no bdctl-route up recorded";
   Rtnl rtnl;

@@ -68,7 +68,12 @@ check::Settings probe_settings(const WatchConfig& w, const Config& cfg) {
   check::Settings s;
   check::apply_config(cfg, s);
   s.watch.reset();  // the watch.* checks judge this daemon, not the site
-  s.only = {"zerotier.service", "zerotier.network", "zerotier.route", "forwarding.sysctl", "forwarding.rules"};
+  // Bridged, nothing is routed: the forwarding layer is the bridge, and a
+  // managed route via this node is no longer needed.
+  if (s.bridged)
+    s.only = {"zerotier.service", "zerotier.network", "bridge.ports", "bridge.filters", "bridge.layout"};
+  else
+    s.only = {"zerotier.service", "zerotier.network", "zerotier.route", "forwarding.sysctl", "forwarding.rules"};
   for (std::size_t i = 0; i < w.internet_targets.size(); ++i) {
     std::string name = fmt::format("{}{}", kInternetPrefix, i + 1);
     s.targets.push_back(check::parse_target(name + "=" + w.internet_targets[i]));
@@ -97,8 +102,13 @@ Observation probe(const WatchConfig& w, const check::Settings& base, const std::
   o.gateway = health_of(gw);
   o.why_gateway = why(gw);
   internet(rep, w.internet_targets.size(), o);
-  o.zerotier = worst_of(rep, {"zerotier.service", "zerotier.network", "zerotier.route"}, o.why_zerotier);
-  o.forwarding = worst_of(rep, {"forwarding.sysctl", "forwarding.rules"}, o.why_forwarding);
+  if (s.bridged) {
+    o.zerotier = worst_of(rep, {"zerotier.service", "zerotier.network"}, o.why_zerotier);
+    o.forwarding = worst_of(rep, {"bridge.ports", "bridge.filters", "bridge.layout"}, o.why_forwarding);
+  } else {
+    o.zerotier = worst_of(rep, {"zerotier.service", "zerotier.network", "zerotier.route"}, o.why_zerotier);
+    o.forwarding = worst_of(rep, {"forwarding.sysctl", "forwarding.rules"}, o.why_forwarding);
+  }
   for (const auto& [name, r] : w.rules) {
     if (!wanted(name)) continue;
     const auto* t = find(rep, "lan." + r.target);

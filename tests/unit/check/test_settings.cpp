@@ -115,7 +115,7 @@ TEST_CASE("only and skip select names and groups", "[unit]") {
   CHECK_THROWS_AS(selected_names(s), InputError);
 }
 
-TEST_CASE("bridged: the bridge.* checks replace the routed forwarding.sysctl and rules", "[unit]") {
+TEST_CASE("bridged: the bridge.* checks replace the routed zerotier.route, forwarding.sysctl and rules", "[unit]") {
   Settings s;
   s.bridged = true;
   auto n = check_names(s);
@@ -126,6 +126,8 @@ TEST_CASE("bridged: the bridge.* checks replace the routed forwarding.sysctl and
   CHECK(has("bridge.zerotier"));
   CHECK_FALSE(has("forwarding.sysctl"));
   CHECK_FALSE(has("forwarding.rules"));
+  CHECK_FALSE(has("zerotier.route"));
+  CHECK(has("zerotier.network"));
   CHECK(has("forwarding.mss"));  // bdctl-mss's own rules are judged either way
   s.only = {"bridge"};
   CHECK(selected_names(s).size() == 4);
