@@ -130,8 +130,8 @@ cli::Outcome status_outcome(const std::optional<bridge::Recorded>& r, const brid
     o.text = fmt::format("not bridged: no bdctl-bridge up on record ({})\n", bridge::state_path());
     return o;
   }
-  o.json["bridge"] = {{"name", s->names.bridge}, {"lan", s->names.lan}, {"zerotier", s->names.zt},
-                      {"network", r->network}};
+  o.json["bridge"] = {
+      {"name", s->names.bridge}, {"lan", s->names.lan}, {"zerotier", s->names.zt}, {"network", r->network}};
   o.json["bridged"] = s->bridged;
   o.json["bridge_up"] = s->bridge_up;
   Json ports = Json::array();
@@ -157,7 +157,9 @@ cli::Outcome status_outcome(const std::optional<bridge::Recorded>& r, const brid
 
   auto& t = o.text;
   t = fmt::format("[{}] bridge {} {}\n", s->bridged && s->bridge_up ? "ok" : "FAIL", s->names.bridge,
-                  !s->bridged ? "does not hold both ports" : s->bridge_up ? "up" : "has no carrier");
+                  !s->bridged    ? "does not hold both ports"
+                  : s->bridge_up ? "up"
+                                 : "has no carrier");
   for (const auto& p : s->ports)
     t += fmt::format("[{}] {} port {}: {}\n", p.exists && p.in_bridge && p.up ? "ok" : "FAIL", p.role, p.name,
                      !p.exists      ? "missing"
@@ -183,8 +185,8 @@ cli::Outcome show_outcome(const Target& t, const std::vector<std::string>& plan)
   o.json["plan"] = strings(plan);
   auto ruleset = nft::render(bridge::desired_chains(t.filters), nft::kBridgeTable);
   o.json["ruleset"] = ruleset;
-  o.text = target_text(t) + (plan.empty() ? "up would change nothing in the layout\n"
-                                          : "up would change:\n" + lines(plan)) +
+  o.text = target_text(t) +
+           (plan.empty() ? "up would change nothing in the layout\n" : "up would change:\n" + lines(plan)) +
            "\nfilters (nft syntax):\n" + ruleset;
   return o;
 }

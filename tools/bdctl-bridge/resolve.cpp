@@ -32,8 +32,8 @@ void ask_zerotier(Target& t, const Flags& f) {
     if (t.network.empty()) {
       auto nets = client.networks();
       if (nets.size() != 1)
-        throw InputError(fmt::format("which ZeroTier network to bridge? {} joined: set [bridge] zerotier_network",
-                                     nets.size()));
+        throw InputError(
+            fmt::format("which ZeroTier network to bridge? {} joined: set [bridge] zerotier_network", nets.size()));
       t.network = nets[0].id;
       t.network_source = "the only joined network";
     }

@@ -29,14 +29,13 @@ cli::Runner setup_up(CLI::App& sub) {
     Rtnl rtnl;
     bridge::Inputs in{t.names, t.network, t.zt, t.zt_error, rtnl.links(), rtnl.addresses()};
     if (auto rec = bridge::recorded(); rec && rec->names == t.names)
-      for (const auto& a : rec->routed.addresses) in.recorded_v4 = in.recorded_v4 || a.address.prefix.addr.family == AF_INET;
+      for (const auto& a : rec->routed.addresses)
+        in.recorded_v4 = in.recorded_v4 || a.address.prefix.addr.family == AF_INET;
     auto pre = bridge::preconditions(in);
     if (!bridge::may_proceed(pre, f->force)) return refused_outcome(t, pre);
-    std::string command =
-        fmt::format("bdctl-bridge up --lan {} --zt {}", t.names.lan, t.names.zt);
-    cli::Change c{command, t.config_path, f->dry_run, [&] {
-                    return up_outcome(t, pre, bridge::up(rtnl, t.names, t.filters, f->dry_run, t.network));
-                  }};
+    std::string command = fmt::format("bdctl-bridge up --lan {} --zt {}", t.names.lan, t.names.zt);
+    cli::Change c{command, t.config_path, f->dry_run,
+                  [&] { return up_outcome(t, pre, bridge::up(rtnl, t.names, t.filters, f->dry_run, t.network)); }};
     c.layout = t.names;
     c.confirm_by_default = true;  // moving the Pi's addresses is how people lock themselves out
     return cli::guarded(f->safety, c);

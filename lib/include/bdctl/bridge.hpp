@@ -28,7 +28,7 @@ inline constexpr const char* kDefaultName = "br-bdctl";
 inline constexpr const char* kChain = "bridge_forward";
 inline constexpr std::uint16_t kDefaultMss = 1360;
 inline constexpr std::uint64_t kDefaultBroadcastLimit = 200;  // a second
-std::string state_path();  // state_dir()/bridge.json: what the last up bridged
+std::string state_path();                                     // state_dir()/bridge.json: what the last up bridged
 
 // [bridge], with the file:line each value came from ("" when defaulted).
 struct Settings {
@@ -120,9 +120,9 @@ struct Precondition {
 };
 struct Inputs {
   Names names;
-  std::string network;                        // the ZeroTier network to bridge
-  std::optional<zerotier::Network> zt;        // the service's view (nullopt: not joined or not asked)
-  std::string zt_error;                       // why it could not be asked
+  std::string network;                  // the ZeroTier network to bridge
+  std::optional<zerotier::Network> zt;  // the service's view (nullopt: not joined or not asked)
+  std::string zt_error;                 // why it could not be asked
   std::vector<Link> links;
   std::vector<Address> addresses;
   // The last up of these names recorded an IPv4 address on the LAN: up puts
@@ -174,8 +174,8 @@ struct Port {
 };
 struct Status {
   Names names;
-  bool bridged = false;     // the bridge exists and holds both ports
-  bool bridge_up = false;   // admin up with carrier
+  bool bridged = false;    // the bridge exists and holds both ports
+  bool bridge_up = false;  // admin up with carrier
   std::vector<Port> ports;
   std::vector<std::string> addresses;  // on the bridge
   std::vector<nft::ChainDrift> filters;

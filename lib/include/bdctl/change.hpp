@@ -45,8 +45,8 @@ struct FileImage {
 
 struct Snapshot {
   nft::TableImage table;
-  nft::TableImage bridge_table;                 // bridge bdctl
-  std::optional<bridge::Layout> layout;         // the bridge's interfaces, when the change names them
+  nft::TableImage bridge_table;                               // bridge bdctl
+  std::optional<bridge::Layout> layout;                       // the bridge's interfaces, when the change names them
   std::map<std::string, std::optional<std::string>> sysctls;  // key -> runtime value (nullopt: absent)
   std::map<std::string, FileImage> files;                     // path -> what it held
   bool operator==(const Snapshot&) const = default;

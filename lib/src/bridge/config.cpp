@@ -39,8 +39,8 @@ Settings settings_from(const Config& c) {
   if (auto rate = c.get_string("bridge.broadcast_limit")) {
     double per_second = repeat::parse_rate(*rate, where("broadcast_limit"));
     if (per_second < 1)
-      throw InputError(fmt::format("{}'{}' is under 1/second, the finest a bridge limit counts",
-                                   where("broadcast_limit"), *rate));
+      throw InputError(
+          fmt::format("{}'{}' is under 1/second, the finest a bridge limit counts", where("broadcast_limit"), *rate));
     s.broadcast_limit = std::uint64_t(std::lround(per_second));
   }
   if (auto mss = c.get_int("bridge.mss")) {

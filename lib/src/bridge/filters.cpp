@@ -9,11 +9,8 @@ std::vector<nft::DesiredChain> desired_chains(const Filters& f) {
   std::vector<nft::Rule> rules;
   // ZeroTier's default rules carry only these; anything else is noise on a
   // metered link (and VLAN tags would hide what follows from these rules).
-  rules.push_back(nft::Rule()
-                      .ether_type_not(0x0800, "ip")
-                      .ether_type_not(0x0806, "arp")
-                      .ether_type_not(0x86dd, "ip6")
-                      .drop());
+  rules.push_back(
+      nft::Rule().ether_type_not(0x0800, "ip").ether_type_not(0x0806, "arp").ether_type_not(0x86dd, "ip6").drop());
   // The LAN keeps its one DHCP server: no request or offer crosses, either way.
   rules.push_back(nft::Rule().udp_dport_range(67, 68).drop());
   rules.push_back(nft::Rule().udp_dport_range(546, 547).drop());

@@ -32,8 +32,8 @@ bool movable(const Address& a) {
 bool movable(const Route& r) {
   if (r.protocol == RTPROT_KERNEL || r.protocol == RTPROT_RA) return false;
   // IPv6 multicast and link-local routes are the kernel's, whatever their protocol says.
-  if (r.family == AF_INET6 && r.dst && r.dst->len && (r.dst->addr.bytes[0] == 0xff ||
-                                                      (r.dst->addr.bytes[0] == 0xfe && r.dst->addr.bytes[1] == 0x80)))
+  if (r.family == AF_INET6 && r.dst && r.dst->len &&
+      (r.dst->addr.bytes[0] == 0xff || (r.dst->addr.bytes[0] == 0xfe && r.dst->addr.bytes[1] == 0x80)))
     return false;
   return true;
 }
@@ -122,16 +122,19 @@ std::vector<std::string> differences(const Layout& have, const Layout& want) {
   auto master = [&](const std::string& port, const std::string& h, const std::string& w) {
     if (h != w)
       out.push_back(fmt::format("{} {}", port,
-                                w.empty() ? fmt::format("is a port of {}", h)
-                                          : fmt::format("is not a port of {}{}", w, h.empty() ? "" : " (of " + h + ")")));
+                                w.empty()
+                                    ? fmt::format("is a port of {}", h)
+                                    : fmt::format("is not a port of {}{}", w, h.empty() ? "" : " (of " + h + ")")));
   };
   master(n.lan, have.lan_master, want.lan_master);
   master(n.zt, have.zt_master, want.zt_master);
   auto has = [](const auto& v, const auto& x) { return std::find(v.begin(), v.end(), x) != v.end(); };
   for (const auto& a : want.addresses)
-    if (!has(have.addresses, a)) out.push_back(fmt::format("address {} missing on {}", a.address.prefix.to_string(), a.ifname));
+    if (!has(have.addresses, a))
+      out.push_back(fmt::format("address {} missing on {}", a.address.prefix.to_string(), a.ifname));
   for (const auto& a : have.addresses)
-    if (!has(want.addresses, a)) out.push_back(fmt::format("address {} on {} not wanted", a.address.prefix.to_string(), a.ifname));
+    if (!has(want.addresses, a))
+      out.push_back(fmt::format("address {} on {} not wanted", a.address.prefix.to_string(), a.ifname));
   for (const auto& r : want.routes)
     if (!has(have.routes, r)) out.push_back("route " + route_line(r) + " missing");
   for (const auto& r : have.routes)

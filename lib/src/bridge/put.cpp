@@ -79,7 +79,8 @@ std::vector<std::string> put(Rtnl& rtnl, const Layout& want) {
     Route x = r.route;
     x.oif = index_of(rtnl, r.ifname);
     rtnl.delete_route(x);
-    did.push_back(fmt::format("removed route {} from {}", x.dst && x.dst->len ? x.dst->to_string() : "default", r.ifname));
+    did.push_back(
+        fmt::format("removed route {} from {}", x.dst && x.dst->len ? x.dst->to_string() : "default", r.ifname));
   }
   // Link-scope routes first: a gateway must be reachable when its route is added.
   auto routes = want.routes;

@@ -23,12 +23,14 @@ void ports_check(const bridge::Status& st, Sink& sink, const Timer& t) {
   ordered_json ports = ordered_json::array();
   std::vector<std::string> bad;
   for (const auto& p : st.ports) {
-    ports.push_back({{"role", p.role}, {"name", p.name}, {"exists", p.exists}, {"in_bridge", p.in_bridge},
-                     {"up", p.up}});
-    if (!p.exists) bad.push_back(fmt::format("the {} port {} does not exist", p.role, p.name));
-    else if (!p.in_bridge) bad.push_back(fmt::format("{} is not in {} (ZeroTier restarted? run bdctl-bridge up)",
-                                                     p.name, st.names.bridge));
-    else if (!p.up) bad.push_back(fmt::format("{} has no carrier", p.name));
+    ports.push_back(
+        {{"role", p.role}, {"name", p.name}, {"exists", p.exists}, {"in_bridge", p.in_bridge}, {"up", p.up}});
+    if (!p.exists)
+      bad.push_back(fmt::format("the {} port {} does not exist", p.role, p.name));
+    else if (!p.in_bridge)
+      bad.push_back(fmt::format("{} is not in {} (ZeroTier restarted? run bdctl-bridge up)", p.name, st.names.bridge));
+    else if (!p.up)
+      bad.push_back(fmt::format("{} has no carrier", p.name));
   }
   ordered_json d{{"bridge", st.names.bridge}, {"bridged", st.bridged}, {"bridge_up", st.bridge_up}, {"ports", ports}};
   if (!st.bridged && bad.empty()) bad.push_back(fmt::format("no bridge named {}", st.names.bridge));

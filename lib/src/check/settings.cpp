@@ -2,9 +2,9 @@
 #include <fmt/format.h>
 
 #include <toml++/toml.h>
+#include <unistd.h>
 #include <algorithm>
 #include <cstring>
-#include <unistd.h>
 #include <unordered_set>
 
 #include "bdctl/bridge.hpp"

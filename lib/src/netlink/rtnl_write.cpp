@@ -34,7 +34,9 @@ ifinfomsg* link_header(nlmsghdr* nlh, int index) {
 
 std::size_t addr_len(const IpAddr& a) { return a.family == AF_INET ? 4 : 16; }
 
-void put_addr(nlmsghdr* nlh, std::uint16_t type, const IpAddr& a) { mnl_attr_put(nlh, type, addr_len(a), a.bytes.data()); }
+void put_addr(nlmsghdr* nlh, std::uint16_t type, const IpAddr& a) {
+  mnl_attr_put(nlh, type, addr_len(a), a.bytes.data());
+}
 
 // The flags `ip addr add` may set; the rest (tentative, deprecated, ...) are the kernel's.
 constexpr unsigned kSettableAddrFlags =

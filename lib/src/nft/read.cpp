@@ -128,8 +128,7 @@ TableState Session::read_table(const TableId& id) {
   TableState st;
   {
     char buf[nl::kMsgBufferSize] = {};  // padding included: libmnl 1.0.4 leaves it
-    auto* nlh =
-        nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETTABLE, std::uint16_t(id.family), NLM_F_ACK, nl_->next_seq());
+    auto* nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETTABLE, std::uint16_t(id.family), NLM_F_ACK, nl_->next_seq());
     TablePtr t(nftnl_table_alloc());
     nftnl_table_set_str(t.get(), NFTNL_TABLE_NAME, id.name);
     nftnl_table_nlmsg_build_payload(nlh, t.get());

@@ -89,16 +89,17 @@ void Transaction::delete_table() {
 }
 
 void Transaction::add_chain(const ChainSpec& spec) {
-  impl_->push(fmt::format("add chain {} {}", impl_->id.text(), spec.name), NFT_MSG_NEWCHAIN, NLM_F_CREATE, [&](nlmsghdr* nlh) {
-    auto c = impl_->chain(spec.name);
-    if (spec.is_base()) {
-      nftnl_chain_set_u32(c.get(), NFTNL_CHAIN_HOOKNUM, hook_num(spec.hook));
-      nftnl_chain_set_s32(c.get(), NFTNL_CHAIN_PRIO, spec.priority);
-      nftnl_chain_set_str(c.get(), NFTNL_CHAIN_TYPE, spec.type.c_str());
-      nftnl_chain_set_u32(c.get(), NFTNL_CHAIN_POLICY, spec.policy_drop ? NF_DROP : NF_ACCEPT);
-    }
-    nftnl_chain_nlmsg_build_payload(nlh, c.get());
-  });
+  impl_->push(fmt::format("add chain {} {}", impl_->id.text(), spec.name), NFT_MSG_NEWCHAIN, NLM_F_CREATE,
+              [&](nlmsghdr* nlh) {
+                auto c = impl_->chain(spec.name);
+                if (spec.is_base()) {
+                  nftnl_chain_set_u32(c.get(), NFTNL_CHAIN_HOOKNUM, hook_num(spec.hook));
+                  nftnl_chain_set_s32(c.get(), NFTNL_CHAIN_PRIO, spec.priority);
+                  nftnl_chain_set_str(c.get(), NFTNL_CHAIN_TYPE, spec.type.c_str());
+                  nftnl_chain_set_u32(c.get(), NFTNL_CHAIN_POLICY, spec.policy_drop ? NF_DROP : NF_ACCEPT);
+                }
+                nftnl_chain_nlmsg_build_payload(nlh, c.get());
+              });
 }
 
 void Transaction::delete_chain(const std::string& name) {
@@ -131,7 +132,8 @@ void Transaction::restore_table(const TableImage& image) {
     });
   };
   for (std::size_t i = 0; i < image.chains.size(); ++i)
-    raw(fmt::format("restore chain {} of {}", i + 1, impl_->id.text()), NFT_MSG_NEWCHAIN, NLM_F_CREATE, image.chains[i]);
+    raw(fmt::format("restore chain {} of {}", i + 1, impl_->id.text()), NFT_MSG_NEWCHAIN, NLM_F_CREATE,
+        image.chains[i]);
   for (std::size_t i = 0; i < image.rules.size(); ++i)
     raw(fmt::format("restore rule {} of {}", i + 1, impl_->id.text()), NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND,
         image.rules[i]);

@@ -35,7 +35,8 @@ std::string rebridge(const bridge::Recorded& rec) {
   Rtnl rtnl;
   auto r = bridge::up(rtnl, rec.names, rec.filters, false, rec.network);
   if (!r.changed()) return fmt::format("ok (bridge {} was in place)", rec.names.bridge);
-  return fmt::format("ok (bridge {}: {}{})", rec.names.bridge, r.steps.empty() ? "layout in place" : fmt::format("{}", fmt::join(r.steps, "; ")),
+  return fmt::format("ok (bridge {}: {}{})", rec.names.bridge,
+                     r.steps.empty() ? "layout in place" : fmt::format("{}", fmt::join(r.steps, "; ")),
                      r.filters_changed ? "; filters re-installed" : "");
 }
 

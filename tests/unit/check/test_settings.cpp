@@ -1,5 +1,5 @@
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 
 #include "bdctl/check.hpp"
 #include "bdctl/config.hpp"

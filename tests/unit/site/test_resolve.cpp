@@ -32,14 +32,10 @@ Address ad(int ifindex, Prefix p) {
 
 Observed pi() {
   Observed o;
-  o.links = {lk(1, "lo", "", "unknown", 65536),
-             lk(2, "eth0", "", "up", 1500),
-             lk(3, "lan0", "", "up", 1500),
+  o.links = {lk(1, "lo", "", "unknown", 65536), lk(2, "eth0", "", "up", 1500), lk(3, "lan0", "", "up", 1500),
              lk(4, "zt327pdwre", "tun", "unknown", 2800)};
-  o.addresses = {ad(2, parse_prefix("10.0.0.5/24")),
-                 ad(3, parse_prefix("192.168.1.201/24")),
-                 ad(3, parse_prefix("fe80::1/64")),
-                 ad(3, parse_prefix("fd00:1::201/64")),
+  o.addresses = {ad(2, parse_prefix("10.0.0.5/24")), ad(3, parse_prefix("192.168.1.201/24")),
+                 ad(3, parse_prefix("fe80::1/64")), ad(3, parse_prefix("fd00:1::201/64")),
                  ad(4, parse_prefix("10.147.20.54/24"))};
   Route def;
   def.oif = 2;
