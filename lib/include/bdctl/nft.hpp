@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "bdctl/netlink.hpp"
 
 struct nftnl_rule;
@@ -130,6 +132,10 @@ struct ChainDrift {
   std::vector<std::string> extra_rules;    // canonical listing of rules not expected
   bool empty() const { return !missing && !spec_differs && missing_rules.empty() && extra_rules.empty(); }
 };
+
+// {chain, missing, missing_rules, extra_rules}, as every status and check
+// reports a chain's drift (the rules' text made printable).
+void to_json(nlohmann::ordered_json& j, const ChainDrift& d);
 
 // Compare the kernel's state of bdctl's table with what one tool wants.
 std::vector<ChainDrift> diff(const TableState& have, const std::vector<DesiredChain>& want);

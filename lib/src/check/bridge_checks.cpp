@@ -46,11 +46,7 @@ void ports_check(const bridge::Status& st, Sink& sink, const Timer& t) {
 void filters_check(const bridge::Status& st, Sink& sink, const Timer& t) {
   ordered_json drift = ordered_json::array();
   for (const auto& c : st.filters)
-    if (!c.empty())
-      drift.push_back({{"chain", c.chain},
-                       {"missing", c.missing},
-                       {"missing_rules", c.missing_rules},
-                       {"extra_rules", c.extra_rules}});
+    if (!c.empty()) drift.push_back(c);
   ordered_json d{{"drift", drift}};
   if (st.filters_ok())
     sink.add(make("bridge.filters", State::ok,

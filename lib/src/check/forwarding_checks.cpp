@@ -207,11 +207,7 @@ void rules_check(Sink& sink, const Interfaces& ifs) {
   if (applied && ifs.site) st.conflicts = ifs.site->conflicts;
   ordered_json drift = ordered_json::array();
   for (const auto& d : st.rules)
-    if (!d.empty())
-      drift.push_back({{"chain", d.chain},
-                       {"missing", d.missing},
-                       {"missing_rules", d.missing_rules},
-                       {"extra_rules", d.extra_rules}});
+    if (!d.empty()) drift.push_back(d);
   ordered_json d{
       {"zt_interface", o.zt_if}, {"lan_interface", o.lan_if}, {"applied", applied.has_value()}, {"drift", drift}};
   if (ifs.site) site::to_json(d["site"], *ifs.site);
