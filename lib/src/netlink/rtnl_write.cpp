@@ -6,8 +6,11 @@
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 
+#include <array>
 #include <cerrno>
-#include <cstdio>
+#include <charconv>
+#include <optional>
+#include <system_error>
 
 #include "attr.hpp"
 #include "bdctl/error.hpp"
@@ -100,14 +103,27 @@ void Rtnl::write(void* buf, const std::string& what, std::initializer_list<int> 
   throw SystemError(what, err);
 }
 
+namespace {
+// "aa:bb:cc:dd:ee:ff" as the kernel prints it; nullopt for anything else.
+std::optional<std::array<unsigned char, 6>> mac_bytes(const std::string& mac) {
+  if (mac.size() != 17) return std::nullopt;
+  std::array<unsigned char, 6> b{};
+  for (std::size_t i = 0; i < 6; ++i) {
+    if (i && mac[i * 3 - 1] != ':') return std::nullopt;
+    auto [end, ec] = std::from_chars(mac.data() + i * 3, mac.data() + i * 3 + 2, b[i], 16);
+    if (ec != std::errc{} || end != mac.data() + i * 3 + 2) return std::nullopt;
+  }
+  return b;
+}
+}  // namespace
+
 void Rtnl::create_bridge(const std::string& name, const std::string& mac) {
   char buf[nl::kMsgBufferSize] = {};
   auto* nlh = header(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
   link_header(nlh, 0);
   mnl_attr_put_strz(nlh, IFLA_IFNAME, name.c_str());
-  unsigned char b[6];
-  if (std::sscanf(mac.c_str(), "%2hhx:%2hhx:%2hhx:%2hhx:%2hhx:%2hhx", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5]) == 6)
-    mnl_attr_put(nlh, IFLA_ADDRESS, 6, b);  // the LAN's: DHCP reservations and ARP caches keep working
+  if (auto b = mac_bytes(mac))
+    mnl_attr_put(nlh, IFLA_ADDRESS, b->size(), b->data());  // the LAN's: DHCP reservations and ARP caches keep working
   auto* info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
   mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
   auto* data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
