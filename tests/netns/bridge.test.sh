@@ -183,11 +183,25 @@ check_eq "its history: the bridge re-made, once, for the broken forwarding layer
   "$(jq -r '[([.actions[] | select(.action == "reapply-route")] | length), (.actions[0].result | test("^ok \\(bridge br-bdctl: "))] | map(tostring) | join(" ")' "$T_TMP/wh.json")"
 check "and no bdctl-route table made" bash -c "! ip netns exec ${T_PREFIX}pi nft list table inet bdctl 2>/dev/null"
 
+# --- routed or bridged, never both; the boot unit's commands --------------------
+check_exit "bdctl-route up on a bridged site: refused, exit 1" 1 on pi bdctl-route up --zt zt327pdwre --lan eth0 --no-confirm
+check "naming what to do" grep -q 'the site is bridged (br-bdctl holds eth0 and zt327pdwre.*bdctl-bridge down first' "$T_TMP/err"
+check_exit "bdctl-route up --unless-bridged: nothing, exit 0" 0 on pi bdctl-route up --allow-missing --unless-bridged --json
+check_eq "its document says why" "false br-bdctl" "$(jq -r '[.changed, .bridged] | map(tostring) | join(" ")' "$T_TMP/out")"
+check_not "no bdctl-route table made" on pi nft list table inet bdctl
+on pi ip link set zt327pdwre nomaster
+check "the boot unit's bdctl-bridge up --if-bridged makes the recorded bridge again" \
+  on pi bdctl-bridge up --if-bridged --no-confirm --zt-home "$T_TMP/nozt"
+check "status: ok" B status
+
 # --- down: the routed layout back, byte for byte -------------------------------
 check "down" B down --no-confirm
 check_eq "down restores links, addresses, routes and rules exactly" "$routed_before" "$(layout)"
 check_eq "and removes table bridge bdctl" "" "$(on pi nft list tables | grep bridge)"
 check "down again: nothing to do, exit 0" B down --no-confirm
+check_exit "up --if-bridged with no bridge on record: nothing, exit 0" 0 B up --if-bridged --no-confirm --json
+check_eq "its document: nothing changed, nothing recorded" "false false" \
+  "$(jq -r '[.changed, .recorded] | map(tostring) | join(" ")' "$T_TMP/out")"
 check_eq "routed again: no bridge.* checks" "" "$(on pi bdctl-check --zt-home "$ZH" --list | grep '^bridge\.')"
 
 # --- an up that cuts the operator off is rolled back ---------------------------

@@ -33,7 +33,9 @@ done
 # The verification itself can fail: a unknown key and a missing binary.
 sed 's/^Type=oneshot/Type=oneshot\nNoSuchKey=1/' "$BDCTL_SRC/systemd/bdctl-apply.service" >"$T_TMP/bad-key.service"
 check_not "verify catches an unknown key" verify "$T_TMP/bad-key.service"
-sed 's|/usr/sbin/bdctl-route|/usr/sbin/bdctl-nosuch|' "$BDCTL_SRC/systemd/bdctl-apply.service" >"$T_TMP/bad-exec.service"
+# Every bdctl binary the unit names: verify looks at the first command of
+# each Exec*= kind only (ExecStartPre, the first ExecStart).
+sed 's|/usr/sbin/bdctl-[a-z]*|/usr/sbin/bdctl-nosuch|g' "$BDCTL_SRC/systemd/bdctl-apply.service" >"$T_TMP/bad-exec.service"
 check_not "verify catches a missing binary" verify "$T_TMP/bad-exec.service"
 
 # What the units promise, beyond syntax.

@@ -81,6 +81,17 @@ cli::Outcome refused_outcome(const Target& t, const std::vector<bridge::Precondi
   return o;
 }
 
+cli::Outcome not_recorded_outcome() {
+  auto o = cli::verdict("bridge up", true);
+  o.json["changed"] = false;
+  o.json["recorded"] = false;
+  o.json["pending"] = nullptr;
+  o.json["verify"] = nullptr;
+  o.json["rolled_back"] = nullptr;
+  o.text = "not bridged (no bdctl-bridge up on record): nothing changed\n";
+  return o;
+}
+
 cli::Outcome up_outcome(const Target& t, const std::vector<bridge::Precondition>& p, const bridge::UpResult& u) {
   auto o = cli::verdict("bridge up", true);
   o.json["changed"] = !u.dry_run && u.changed();
@@ -146,11 +157,7 @@ cli::Outcome status_outcome(const std::optional<bridge::Recorded>& r, const brid
   o.json["addresses"] = strings(s->addresses);
   o.json["filters_ok"] = s->filters_ok();
   Json drift = Json::array();
-  for (const auto& d : s->filters)
-    drift.push_back({{"chain", d.chain},
-                     {"missing", d.missing},
-                     {"missing_rules", strings(d.missing_rules)},
-                     {"extra_rules", strings(d.extra_rules)}});
+  for (const auto& d : s->filters) drift.push_back(d);
   o.json["filters"] = drift;
   o.json["layout_drift"] = strings(s->layout_drift);
   o.json["bridge_nf_call_iptables"] = s->bridge_nf_call ? Json(*s->bridge_nf_call) : Json(nullptr);

@@ -15,6 +15,7 @@ struct UpFlags {
   cli::SafetyFlags safety;
   bool dry_run = false;
   bool force = false;
+  bool if_bridged = false;
 };
 }  // namespace
 
@@ -23,8 +24,12 @@ cli::Runner setup_up(CLI::App& sub) {
   add_options(sub, f->common);
   sub.add_flag("--dry-run", f->dry_run, "Check the preconditions and the filters against the kernel; change nothing");
   sub.add_flag("--force", f->force, "Go on when a precondition is unknown (the ZeroTier service cannot be asked)");
+  sub.add_flag("--if-bridged", f->if_bridged,
+               "Only with a bridge on record: make it again as recorded, unknown preconditions allowed; else "
+               "change nothing and exit 0 (the boot unit)");
   cli::add_safety_flags(sub, f->safety);
   return [f] {
+    if (f->if_bridged && !bridge::recorded()) return not_recorded_outcome();
     auto t = resolve(f->common);
     Rtnl rtnl;
     bridge::Inputs in{t.names, t.network, t.zt, t.zt_error, rtnl.links(), rtnl.addresses()};
@@ -32,7 +37,9 @@ cli::Runner setup_up(CLI::App& sub) {
       for (const auto& a : rec->routed.addresses)
         in.recorded_v4 = in.recorded_v4 || a.address.prefix.addr.family == AF_INET;
     auto pre = bridge::preconditions(in);
-    if (!bridge::may_proceed(pre, f->force)) return refused_outcome(t, pre);
+    // The record is a bridge an operator confirmed: an unknown (the service
+    // not up yet at boot) does not stop its re-making; a failure still does.
+    if (!bridge::may_proceed(pre, f->force || f->if_bridged)) return refused_outcome(t, pre);
     std::string command = fmt::format("bdctl-bridge up --lan {} --zt {}", t.names.lan, t.names.zt);
     cli::Change c{command, t.config_path, f->dry_run,
                   [&] { return up_outcome(t, pre, bridge::up(rtnl, t.names, t.filters, f->dry_run, t.network)); }};
