@@ -113,7 +113,9 @@ doc bridge-show 0 pi_run bdctl-bridge show --zt-home "$ZH" --lan eth0
 doc bridge-up 1 pi_run bdctl-bridge up --zt-home "$ZH" --lan eth0 --confirm=1m
 pi_run bdctl-confirm --any-path --json >/dev/null
 doc bridge-status 0 pi_run bdctl-bridge status
+doc route-up-bridged 1 pi_run bdctl-route up --zt-home "$ZH" --lan eth0 --unless-bridged
 doc bridge-down 1 pi_run bdctl-bridge down --no-confirm
 doc bridge-status-none 0 pi_run bdctl-bridge status
+doc bridge-up-none 1 pi_run bdctl-bridge up --if-bridged --no-confirm
 
 done_testing
