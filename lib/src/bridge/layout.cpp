@@ -29,8 +29,20 @@ bool movable(const Address& a) {
   return a.scope == RT_SCOPE_UNIVERSE && (a.flags & IFA_F_PERMANENT);
 }
 
-bool movable(const Route& r) {
-  if (r.protocol == RTPROT_KERNEL || r.protocol == RTPROT_RA) return false;
+// A kernel route is the kernel's own when an address on its link made it
+// (the prefix route of an address without noprefixroute); NetworkManager adds
+// its addresses with noprefixroute and their subnet routes itself, also as
+// `proto kernel`: those move, or the default route cannot follow them.
+bool made_by_address(const Route& r, const std::vector<Address>& addrs) {
+  if (!r.dst) return false;
+  for (const auto& a : addrs)
+    if (a.ifindex == r.oif && !(a.flags & IFA_F_NOPREFIXROUTE) && a.prefix.network() == *r.dst) return true;
+  return false;
+}
+
+bool movable(const Route& r, const std::vector<Address>& addrs) {
+  if (r.protocol == RTPROT_RA) return false;
+  if (r.protocol == RTPROT_KERNEL && made_by_address(r, addrs)) return false;
   // IPv6 multicast and link-local routes are the kernel's, whatever their protocol says.
   if (r.family == AF_INET6 && r.dst && r.dst->len &&
       (r.dst->addr.bytes[0] == 0xff || (r.dst->addr.bytes[0] == 0xfe && r.dst->addr.bytes[1] == 0x80)))
@@ -83,14 +95,15 @@ Layout observe(Rtnl& rtnl, const Names& n) {
     auto name = name_of(links, index);
     return (name == n.lan || (l.bridge_exists && name == n.bridge)) ? name : std::string();
   };
-  for (const auto& a : rtnl.addresses()) {
+  auto addrs = rtnl.addresses();
+  for (const auto& a : addrs) {
     auto name = placed(a.ifindex);
     if (!name.empty() && movable(a)) l.addresses.push_back({name, a});
   }
   for (int family : {AF_INET, AF_INET6})
     for (const auto& r : rtnl.all_routes(family)) {
       auto name = placed(r.oif);
-      if (!name.empty() && movable(r)) l.routes.push_back({name, r});
+      if (!name.empty() && movable(r, addrs)) l.routes.push_back({name, r});
     }
   return l;
 }
