@@ -3,6 +3,7 @@
 #include <linux/rtnetlink.h>
 
 #include <algorithm>
+#include <tuple>
 
 #include "bdctl/bridge.hpp"
 #include "bdctl/error.hpp"
@@ -25,10 +26,13 @@ void put_links(Rtnl& rtnl, const Layout& have, const Layout& want, std::vector<s
       did.push_back(fmt::format("created bridge {} (STP off, forward delay 0)", n.bridge));
     }
     int br = index_of(rtnl, n.bridge);
-    for (const auto& [port, master] : {std::pair{n.lan, have.lan_master}, std::pair{n.zt, have.zt_master}}) {
-      if (master == n.bridge) continue;
-      rtnl.set_master(index_of(rtnl, port), br);
-      did.push_back(fmt::format("{} joined {}", port, n.bridge));
+    for (const auto& [port, had, wanted] :
+         {std::tuple{n.lan, have.lan_master, want.lan_master}, std::tuple{n.zt, have.zt_master, want.zt_master}}) {
+      if (had == wanted) continue;
+      // A rollback to a half-made bridge wants a port out of it again.
+      bool join = wanted == n.bridge;
+      rtnl.set_master(index_of(rtnl, port), join ? br : 0);
+      did.push_back(fmt::format("{} {} {}", port, join ? "joined" : "left", n.bridge));
     }
     auto link = rtnl.link(br);
     if (link && !link->admin_up) {
@@ -65,7 +69,9 @@ std::vector<std::string> put(Rtnl& rtnl, const Layout& want) {
     rtnl.delete_address(x);
     did.push_back(fmt::format("removed {} from {}", x.prefix.to_string(), a.ifname));
   }
-  // A primary's secondaries go with it unless promoted: add in the order recorded.
+  // Read again: a primary's secondaries go with it unless promoted. Then add
+  // in the order recorded, primaries first.
+  have = observe(rtnl, want.names);
   for (const auto& a : want.addresses) {
     if (has(have.addresses, a)) continue;
     Address x = a.address;
