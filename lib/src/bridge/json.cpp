@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 #include <sys/socket.h>
 
+#include <limits>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 
 #include "bdctl/bridge.hpp"
 #include "bdctl/error.hpp"
@@ -57,6 +59,26 @@ void to_json(Json& j, const Layout& l) {
   j["routes"] = routes;
 }
 
+namespace {
+// bdctl's own file, but read as untrusted: a number out of its type's range
+// or of another kind is an error, not a value truncated.
+template <class T>
+T uint_at(const Json& j, const char* key) {
+  const auto& v = j.at(key);
+  if (!v.is_number_unsigned() || v.get<std::uint64_t>() > std::numeric_limits<T>::max())
+    throw std::invalid_argument(fmt::format("{}: {} is not a number from 0 to {}", key, v.dump(),
+                                            std::uint64_t(std::numeric_limits<T>::max())));
+  return T(v.get<std::uint64_t>());
+}
+
+std::string port_at(const Json& j, const Names& n) {
+  auto name = j.at("interface").get<std::string>();
+  if (name != n.bridge && name != n.lan)
+    throw std::invalid_argument(fmt::format("interface {} is neither {} nor {}", name, n.bridge, n.lan));
+  return name;
+}
+}  // namespace
+
 Layout layout_from(const Json& j, const std::string& where) {
   try {
     Layout l;
@@ -67,30 +89,33 @@ Layout layout_from(const Json& j, const std::string& where) {
     l.mac = j.at("mac").get<std::string>();
     for (const auto& a : j.at("addresses")) {
       PlacedAddress p;
-      p.ifname = a.at("interface").get<std::string>();
+      p.ifname = port_at(a, l.names);
       p.address.prefix = parse_prefix(a.at("address").get<std::string>());
       p.address.broadcast = ip_from(a.at("broadcast"));
-      p.address.flags = a.at("flags").get<unsigned>();
-      p.address.scope = a.at("scope").get<unsigned char>();
+      p.address.flags = uint_at<std::uint32_t>(a, "flags");
+      p.address.scope = uint_at<unsigned char>(a, "scope");
       l.addresses.push_back(p);
     }
     for (const auto& r : j.at("routes")) {
       PlacedRoute p;
-      p.ifname = r.at("interface").get<std::string>();
-      p.route.family = r.at("family").get<std::string>() == "ipv6" ? AF_INET6 : AF_INET;
+      p.ifname = port_at(r, l.names);
+      auto family = r.at("family").get<std::string>();
+      if (family != "ipv4" && family != "ipv6") throw std::invalid_argument("family " + family);
+      p.route.family = family == "ipv6" ? AF_INET6 : AF_INET;
       if (!r.at("destination").is_null()) p.route.dst = parse_prefix(r.at("destination").get<std::string>());
       p.route.gateway = ip_from(r.at("gateway"));
       p.route.prefsrc = ip_from(r.at("prefsrc"));
-      p.route.table = r.at("table").get<unsigned>();
-      p.route.metric = r.at("metric").get<unsigned>();
-      p.route.mtu = r.at("mtu").get<unsigned>();
-      p.route.protocol = r.at("protocol").get<unsigned char>();
-      p.route.scope = r.at("scope").get<unsigned char>();
-      p.route.flags = r.at("flags").get<unsigned>();
+      p.route.table = uint_at<std::uint32_t>(r, "table");
+      p.route.metric = uint_at<std::uint32_t>(r, "metric");
+      p.route.mtu = uint_at<std::uint32_t>(r, "mtu");
+      p.route.protocol = uint_at<unsigned char>(r, "protocol");
+      p.route.scope = uint_at<unsigned char>(r, "scope");
+      p.route.flags = uint_at<std::uint32_t>(r, "flags");
       l.routes.push_back(p);
     }
     return l;
-  } catch (const nlohmann::json::exception& e) {
+  } catch (const std::exception& e) {
+    // json's own errors, a bad prefix or address, a value out of range.
     throw InputError(fmt::format("{}: not a bridge layout ({})", where, e.what()));
   }
 }

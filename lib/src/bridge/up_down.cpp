@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 
 #include "bdctl/bridge.hpp"
 #include "bdctl/error.hpp"
@@ -46,6 +47,27 @@ StagedFile staged(const Recorded& r) {
   return StagedFile(state_path(), j.dump(2) + "\n");
 }
 
+// A failed up or down leaves the kernel as it found it, confirmed or not:
+// the layout, then the filters, each tried even when the other fails.
+void put_back(Rtnl& rtnl, const Layout& layout, const nft::TableImage& filters, const std::exception& cause) {
+  std::vector<std::string> failed;
+  try {
+    put(rtnl, layout);
+  } catch (const std::exception& e) {
+    failed.push_back(fmt::format("the layout: {}", e.what()));
+  }
+  try {
+    nft::Session s;
+    nft::Transaction tx(s, nft::kBridgeTable);
+    tx.restore_table(filters);
+    tx.commit();
+  } catch (const std::exception& e) {
+    failed.push_back(fmt::format("table bridge bdctl: {}", e.what()));
+  }
+  if (!failed.empty())
+    throw SystemError(fmt::format("{}; putting back failed too: {}", cause.what(), fmt::join(failed, "; ")));
+}
+
 }  // namespace
 
 std::optional<Recorded> recorded() {
@@ -57,9 +79,19 @@ std::optional<Recorded> recorded() {
     r.routed = layout_from(j.at("routed"), state_path());
     r.names = r.routed.names;
     r.network = j.at("network").get<std::string>();
-    r.filters = {r.names.lan, j.at("lan_broadcast_limit").get<std::uint64_t>(), j.at("mss").get<std::uint16_t>()};
+    // As [bridge] allows them: a limit of at least 1, an MSS of 536-9000 or 0.
+    const auto& limit = j.at("lan_broadcast_limit");
+    const auto& mss = j.at("mss");
+    if (!limit.is_number_unsigned() || limit.get<std::uint64_t>() < 1)
+      throw std::invalid_argument("lan_broadcast_limit " + limit.dump());
+    if (!mss.is_number_unsigned() ||
+        (mss.get<std::uint64_t>() != 0 && (mss.get<std::uint64_t>() < 536 || mss.get<std::uint64_t>() > 9000)))
+      throw std::invalid_argument("mss " + mss.dump());
+    r.filters = {r.names.lan, limit.get<std::uint64_t>(), std::uint16_t(mss.get<std::uint64_t>())};
     return r;
-  } catch (const nlohmann::json::exception& e) {
+  } catch (const InputError&) {
+    throw;  // layout_from's, naming the file already
+  } catch (const std::exception& e) {
     throw InputError(fmt::format("{}: not bdctl-bridge's record ({}); remove it", state_path(), e.what()));
   }
 }
@@ -95,21 +127,12 @@ UpResult up(Rtnl& rtnl, const Names& n, const Filters& f, bool dry_run, const st
   try {
     r.filters_changed = apply_filters(f, false);
     r.steps = put(rtnl, want);
+    r.after = observe(rtnl, n);
+    record.commit();  // a bridge with no record could never be taken down
   } catch (const std::exception& e) {
-    // A failed up leaves the kernel as it found it, confirmed or not.
-    try {
-      put(rtnl, r.before);
-      nft::Session s;
-      nft::Transaction tx(s, nft::kBridgeTable);
-      tx.restore_table(filters_before);
-      tx.commit();
-    } catch (const std::exception& again) {
-      throw SystemError(fmt::format("{}; putting the layout back failed too: {}", e.what(), again.what()));
-    }
+    put_back(rtnl, r.before, filters_before, e);
     throw;
   }
-  r.after = observe(rtnl, n);
-  record.commit();
   return r;
 }
 
@@ -117,18 +140,27 @@ DownResult down(Rtnl& rtnl) {
   FileLock lock(kRulesetLock, kRulesetLockWait);
   DownResult r;
   auto rec = recorded();
+  nft::Session s;
+  auto filters_before = s.image(nft::kBridgeTable);
   if (rec) {
     r.before = observe(rtnl, rec->names);
     r.was_bridged = r.before.bridge_exists;
-    r.steps = put(rtnl, rec->routed);
-    r.after = observe(rtnl, rec->names);
   }
-  nft::Session s;
-  if (s.read_table(nft::kBridgeTable).exists) {
-    nft::Transaction tx(s, nft::kBridgeTable);
-    tx.restore_table({});  // bdctl-bridge owns the whole table
-    tx.commit();
-    r.filters_removed = true;
+  try {
+    // The layout first: the filters stay until the bridge is gone.
+    if (rec) {
+      r.steps = put(rtnl, rec->routed);
+      r.after = observe(rtnl, rec->names);
+    }
+    if (s.read_table(nft::kBridgeTable).exists) {
+      nft::Transaction tx(s, nft::kBridgeTable);
+      tx.restore_table({});  // bdctl-bridge owns the whole table
+      tx.commit();
+      r.filters_removed = true;
+    }
+  } catch (const std::exception& e) {
+    if (rec) put_back(rtnl, r.before, filters_before, e);
+    throw;
   }
   remove_file(state_path());
   return r;
