@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 #include <sys/socket.h>
 
+#include "bdctl/error.hpp"
 #include "bdctl/rtnl.hpp"
 #include "bridge_verbs.hpp"
 #include "render.hpp"
@@ -33,9 +34,18 @@ cli::Runner setup_up(CLI::App& sub) {
     auto t = resolve(f->common);
     Rtnl rtnl;
     bridge::Inputs in{t.names, t.network, t.zt, t.zt_error, rtnl.links(), rtnl.addresses()};
-    if (auto rec = bridge::recorded(); rec && rec->names == t.names)
+    if (auto rec = bridge::recorded()) {
+      // Other ports while bridged would book the old port's addresses as
+      // the new one's, and down would put them there.
+      if (!(rec->names == t.names)) {
+        bool lan = rec->names.lan != t.names.lan;
+        throw InputError(fmt::format("{} {} ({}): the site is bridged over {} and {}; run bdctl-bridge down first",
+                                     lan ? "the LAN port" : "the ZeroTier port", lan ? t.names.lan : t.names.zt,
+                                     lan ? t.lan_source : t.zt_source, rec->names.lan, rec->names.zt));
+      }
       for (const auto& a : rec->routed.addresses)
         in.recorded_v4 = in.recorded_v4 || a.address.prefix.addr.family == AF_INET;
+    }
     auto pre = bridge::preconditions(in);
     // The record is a bridge an operator confirmed: an unknown (the service
     // not up yet at boot) does not stop its re-making; a failure still does.
