@@ -43,15 +43,17 @@ void ports_check(const bridge::Status& st, Sink& sink, const Timer& t) {
                   std::move(d)));
 }
 
-void filters_check(const bridge::Status& st, Sink& sink, const Timer& t) {
+void filters_check(const bridge::Status& st, const bridge::Filters& f, Sink& sink, const Timer& t) {
   ordered_json drift = ordered_json::array();
   for (const auto& c : st.filters)
     if (!c.empty()) drift.push_back(c);
   ordered_json d{{"drift", drift}};
   if (st.filters_ok())
     sink.add(make("bridge.filters", State::ok,
-                  "table bridge bdctl as up installed it (no DHCP across, broadcasts limited, MSS clamped)", t,
-                  std::move(d)));
+                  fmt::format("table bridge bdctl as up installed it (no DHCP across, LAN broadcasts limited to "
+                              "{}/second, {})",
+                              f.broadcast_limit, f.mss ? fmt::format("TCP MSS clamped to {}", f.mss) : "no MSS clamp"),
+                  t, std::move(d)));
   else
     sink.add(make("bridge.filters", State::critical,
                   "table bridge bdctl differs from what up installed: DHCP may cross, broadcasts are not "
@@ -125,7 +127,7 @@ void bridge_group(const Settings& s, Sink& sink) {
       Rtnl rtnl;
       auto st = bridge::status(rtnl, *rec);
       if (sink.wants("bridge.ports")) ports_check(st, sink, t);
-      if (sink.wants("bridge.filters")) filters_check(st, sink, t);
+      if (sink.wants("bridge.filters")) filters_check(st, rec->filters, sink, t);
       if (sink.wants("bridge.layout")) layout_check(st, sink, t);
     }
   } catch (const std::exception& e) {

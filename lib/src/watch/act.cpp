@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "bdctl/bridge.hpp"
+#include "bdctl/change.hpp"
 #include "bdctl/error.hpp"
 #include "bdctl/relay_config.hpp"
 #include "bdctl/relay_ops.hpp"
@@ -30,10 +31,12 @@ std::string pulse(const Config& cfg, const std::string& relay, std::optional<Mil
 }
 
 // Bridged: the last bdctl-bridge up again, from its record (a ZeroTier
-// restart recreates its port outside the bridge).
-std::string rebridge(const bridge::Recorded& rec) {
+// restart recreates its port outside the bridge), with the filters the
+// config says now, as the boot unit's bdctl-bridge up --if-bridged does.
+std::string rebridge(const bridge::Recorded& rec, const Config& cfg) {
+  auto s = bridge::settings_from(cfg);
   Rtnl rtnl;
-  auto r = bridge::up(rtnl, rec.names, rec.filters, false, rec.network);
+  auto r = bridge::up(rtnl, rec.names, {rec.names.lan, s.broadcast_limit, s.mss}, false, rec.network);
   if (!r.changed()) return fmt::format("ok (bridge {} was in place)", rec.names.bridge);
   return fmt::format("ok (bridge {}: {}{})", rec.names.bridge,
                      r.steps.empty() ? "layout in place" : fmt::format("{}", fmt::join(r.steps, "; ")),
@@ -44,7 +47,10 @@ std::string rebridge(const bridge::Recorded& rec) {
 // them (ZeroTier may be back under another name after a restart or a move);
 // the recorded names when they cannot be found.
 std::string reapply(const Config& cfg) {
-  if (auto rec = bridge::recorded()) return rebridge(*rec);
+  // A pending change owns the layout until it is confirmed or rolled back:
+  // re-making it now could undo a rollback half-way through.
+  if (auto p = change::load_pending()) return fmt::format("not now: change {} ({}) is pending", p->id, p->command);
+  if (auto rec = bridge::recorded()) return rebridge(*rec, cfg);
   auto o = route::applied_options();
   if (!o) return "nothing to re-apply: no bdctl-route up recorded";
   Rtnl rtnl;
