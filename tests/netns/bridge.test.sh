@@ -19,6 +19,10 @@ on pi ip addr add fd00:1::201/64 dev eth0 nodad
 on pi ip route add default via 192.168.1.1
 on pi ip route add 10.9.0.0/16 via 192.168.1.1 metric 50
 on pi ip route add 10.8.0.0/16 via 192.168.1.1 table 100
+# As NetworkManager adds them: noprefixroute, and the subnet route its own, proto kernel metric 100.
+on pi ip addr add 10.77.0.201/24 dev eth0 noprefixroute
+on pi ip route add 10.77.0.0/24 dev eth0 proto kernel scope link src 10.77.0.201 metric 100
+on pi ip route add 10.78.0.0/16 via 10.77.0.1 metric 100
 on pi ip rule add from 192.168.1.201 lookup 100 priority 1000
 on lan ip addr add 192.168.1.10/24 dev eth0
 on lan ip addr add 192.168.1.1/24 dev eth0
@@ -79,10 +83,13 @@ check_eq "up warns of the MTU 2800 against 1500, with what to set" 'warn' \
   "$(jq -r '.preconditions[] | select(.name=="zerotier.mtu") | .status' "$T_TMP/up.json")"
 check "confirmed by hand" on pi bdctl confirm --any-path
 check_eq "the Pi keeps its address, on the bridge" "192.168.1.201/24" \
-  "$(on pi ip -4 -o addr show dev br-bdctl | awk '{print $4}')"
+  "$(on pi ip -4 -o addr show dev br-bdctl | awk '{print $4}' | grep 192.168)"
 check_eq "and its default route, on the bridge" "default via 192.168.1.1 dev br-bdctl" "$(on pi ip route show default | sed 's/ *$//')"
 check_eq "and its other routes, in every table" "10.9.0.0/16 via 192.168.1.1 dev br-bdctl metric 50|10.8.0.0/16 via 192.168.1.1 dev br-bdctl" \
   "$(on pi ip route show 10.9.0.0/16 | sed 's/ *$//')|$(on pi ip route show table 100 | sed 's/ *$//')"
+check_eq "a NetworkManager address moves with its subnet route, and the route through it" \
+  "10.77.0.0/24 dev br-bdctl proto kernel scope link src 10.77.0.201 metric 100|10.78.0.0/16 via 10.77.0.1 dev br-bdctl metric 100" \
+  "$(on pi ip route show 10.77.0.0/24 | sed 's/ *$//')|$(on pi ip route show 10.78.0.0/16 | sed 's/ *$//')"
 check_eq "the bridge took the LAN's MAC" "$(on pi cat /sys/class/net/eth0/address)" "$(on pi cat /sys/class/net/br-bdctl/address)"
 check_eq "STP off, no forward delay" "0 0" \
   "$(on pi cat /sys/class/net/br-bdctl/bridge/stp_state) $(on pi cat /sys/class/net/br-bdctl/bridge/forward_delay)"
@@ -161,6 +168,18 @@ on pi ip addr del 192.168.1.201/24 dev br-bdctl
 check_exit "the Pi's address gone from the bridge: bridge.layout critical" 2 CHK --only bridge.layout
 check "up again takes it back" UP -c "$T_TMP/b.toml" --no-confirm
 check "status: ok" B status
+
+# --- up with other ports while bridged; a record that is not bdctl's ---------------
+check_exit "up naming another LAN port while bridged: exit 2" 2 B up --zt-home "$ZH" --lan lo --no-confirm
+check "naming the port and what to do" grep -q 'the LAN port lo (--lan): the site is bridged over eth0 and zt327pdwre; run bdctl-bridge down first' "$T_TMP/err"
+cp "$BDCTL_STATE_DIR/bridge.json" "$T_TMP/rec.json"
+jq '.mss = 70000' "$T_TMP/rec.json" >"$BDCTL_STATE_DIR/bridge.json"
+check_exit "a record with mss 70000: status exit 2, nothing truncated" 2 B status
+check "naming the file and the value" grep -q 'bridge.json: not bdctl-bridge.s record (mss 70000)' "$T_TMP/err"
+jq '.routed.routes[0].interface = "wlan0"' "$T_TMP/rec.json" >"$BDCTL_STATE_DIR/bridge.json"
+check_exit "a record with a route on another link: exit 2" 2 B status
+cp "$T_TMP/rec.json" "$BDCTL_STATE_DIR/bridge.json"
+check "the record back: status ok" B status
 
 # --- the watch repairs it: a ZeroTier restart leaves its port outside the bridge ---
 cat "$T_TMP/b.toml" - >"$T_TMP/w.toml" <<'EOF'
