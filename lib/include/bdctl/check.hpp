@@ -120,6 +120,10 @@ struct Settings {
 // values already set on the command line win, targets add up.
 void apply_config(const Config& cfg, Settings& s);
 
+// Whether the site is bridged (a bdctl-bridge up on record) and which
+// network: apply_config calls it; a daemon calls it again each round.
+void observe_layout(Settings& s);
+
 // Every check name a run with these settings can produce, in report order.
 std::vector<std::string> check_names(const Settings& s);
 // Groups: "zerotier", "forwarding", "uplink", "lan", "plan", "watch", "repeat", "bridge".

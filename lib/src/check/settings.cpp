@@ -166,8 +166,13 @@ void apply_config(const Config& cfg, Settings& s) {
   if (cfg.root()["watch"].is_table())
     s.watch = std::make_shared<const watch::WatchConfig>(watch::WatchConfig::from(cfg));
   s.repeat = cfg.root()["repeat"].is_table();
+  observe_layout(s);
+}
+
+void observe_layout(Settings& s) {
   // The record of a bdctl-bridge up: the site is bridged, not routed.
   s.bridged = ::access(bridge::state_path().c_str(), F_OK) == 0;
+  s.bridged_network.clear();
   if (s.bridged) {
     try {
       if (auto r = bridge::recorded()) s.bridged_network = r->network;

@@ -62,18 +62,24 @@ Health worst_of(const check::Report& rep, std::initializer_list<const char*> nam
   }
   return worst;
 }
+
+// The checks that judge the ZeroTier and forwarding layers. Bridged, nothing
+// is routed: the forwarding layer is the bridge, and a managed route via
+// this node is no longer needed.
+const std::vector<std::string>& layer_checks(bool bridged) {
+  static const std::vector<std::string> routed{"zerotier.service", "zerotier.network", "zerotier.route",
+                                               "forwarding.sysctl", "forwarding.rules"};
+  static const std::vector<std::string> bridge{"zerotier.service", "zerotier.network", "bridge.ports", "bridge.filters",
+                                               "bridge.layout"};
+  return bridged ? bridge : routed;
+}
 }  // namespace
 
 check::Settings probe_settings(const WatchConfig& w, const Config& cfg) {
   check::Settings s;
   check::apply_config(cfg, s);
   s.watch.reset();  // the watch.* checks judge this daemon, not the site
-  // Bridged, nothing is routed: the forwarding layer is the bridge, and a
-  // managed route via this node is no longer needed.
-  if (s.bridged)
-    s.only = {"zerotier.service", "zerotier.network", "bridge.ports", "bridge.filters", "bridge.layout"};
-  else
-    s.only = {"zerotier.service", "zerotier.network", "zerotier.route", "forwarding.sysctl", "forwarding.rules"};
+  s.only = layer_checks(s.bridged);
   for (std::size_t i = 0; i < w.internet_targets.size(); ++i) {
     std::string name = fmt::format("{}{}", kInternetPrefix, i + 1);
     s.targets.push_back(check::parse_target(name + "=" + w.internet_targets[i]));
@@ -93,6 +99,15 @@ Observation probe(const WatchConfig& w, const Config& cfg) { return probe(w, pro
 Observation probe(const WatchConfig& w, const check::Settings& base, const std::set<std::string>* rules) {
   auto wanted = [&](const std::string& rule) { return !rules || rules->count(rule) != 0; };
   check::Settings s = base;
+  // Bridged or routed since the last round (bdctl-bridge up or down while
+  // the daemon runs): judge the layout the site has now.
+  check::observe_layout(s);
+  if (s.bridged != base.bridged) {
+    const auto& old = layer_checks(base.bridged);
+    std::erase_if(s.only, [&](const std::string& n) { return std::find(old.begin(), old.end(), n) != old.end(); });
+    const auto& now = layer_checks(s.bridged);
+    s.only.insert(s.only.begin(), now.begin(), now.end());
+  }
   for (const auto& [name, r] : w.rules)
     if (wanted(name)) s.only.push_back("lan." + r.target);
   auto rep = check::run(s);
