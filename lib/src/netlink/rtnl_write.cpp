@@ -122,7 +122,10 @@ void Rtnl::create_bridge(const std::string& name, const std::string& mac) {
   auto* nlh = header(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
   link_header(nlh, 0);
   mnl_attr_put_strz(nlh, IFLA_IFNAME, name.c_str());
-  if (auto b = mac_bytes(mac))
+  auto b = mac_bytes(mac);
+  // A random MAC would break the LAN's DHCP reservation and every ARP cache.
+  if (!mac.empty() && !b) throw InputError(fmt::format("'{}' is not a MAC address (aa:bb:cc:dd:ee:ff)", mac));
+  if (b)
     mnl_attr_put(nlh, IFLA_ADDRESS, b->size(), b->data());  // the LAN's: DHCP reservations and ARP caches keep working
   auto* info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
   mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
