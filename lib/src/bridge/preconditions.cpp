@@ -1,6 +1,7 @@
 // What up checks before it changes anything, with what to do when it fails:
 // ZeroTier's guide puts most of it in Central, where bdctl cannot reach.
 #include <fmt/format.h>
+#include <linux/if_addr.h>
 #include <sys/socket.h>
 
 #include "bdctl/bridge.hpp"
@@ -85,6 +86,17 @@ void links(const Inputs& in, std::vector<Precondition>& out) {
   else
     out.push_back({"lan.address", "fail", fmt::format("the Pi has no IPv4 address on {}", nm.lan),
                    "give the LAN port its address first: bdctl moves it, it does not make one"});
+  // A leased address moves as a permanent one: the DHCP client on the port
+  // no longer renews it, and may take it back or add it again beside the bridge.
+  for (const auto& a : in.addresses)
+    if (a.ifindex == lan->index && a.prefix.addr.family == AF_INET && !(a.flags & IFA_F_PERMANENT))
+      out.push_back({"lan.dhcp", "warn",
+                     fmt::format("{} on {} is leased (DHCP): on the bridge it is made permanent, and the DHCP "
+                                 "client on {} no longer renews it",
+                                 a.prefix.to_string(), nm.lan, nm.lan),
+                     fmt::format("give the Pi a static address (a reservation for {} in the LAN's DHCP server, and "
+                                 "a static configuration), or let the client manage {} instead of {}",
+                                 a.prefix.addr.to_string(), nm.bridge, nm.lan)});
 }
 
 }  // namespace
