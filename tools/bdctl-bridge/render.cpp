@@ -4,6 +4,7 @@
 
 #include "bdctl/paths.hpp"
 #include "bdctl/printable.hpp"
+#include "guard_render.hpp"
 
 namespace bdctl::bridge_tool {
 
@@ -82,12 +83,8 @@ cli::Outcome refused_outcome(const Target& t, const std::vector<bridge::Precondi
 }
 
 cli::Outcome not_recorded_outcome() {
-  auto o = cli::verdict("bridge up", true);
-  o.json["changed"] = false;
+  auto o = cli::unchanged_outcome("bridge up");
   o.json["recorded"] = false;
-  o.json["pending"] = nullptr;
-  o.json["verify"] = nullptr;
-  o.json["rolled_back"] = nullptr;
   o.text = "not bridged (no bdctl-bridge up on record): nothing changed\n";
   return o;
 }

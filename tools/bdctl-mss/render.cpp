@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <sys/socket.h>
 
+#include "guard_render.hpp"
+
 namespace bdctl::mss_tool {
 
 using nlohmann::ordered_json;
@@ -69,15 +71,8 @@ cli::Outcome set_outcome(const Resolved& resolved, const mss::SetResult& res, bo
 }
 
 cli::Outcome unconfigured_set_outcome() {
-  cli::Outcome out;
-  out.json = cli::document();
-  out.json["command"] = "set";
-  out.json["ok"] = true;
-  out.json["changed"] = false;
+  auto out = cli::unchanged_outcome("set");
   out.json["configured"] = false;
-  out.json["pending"] = nullptr;
-  out.json["verify"] = nullptr;
-  out.json["rolled_back"] = nullptr;
   out.text = "no MSS clamp configured (no [mss] in the config): nothing changed\n";
   return out;
 }

@@ -3,6 +3,7 @@
 #include "bdctl/bridge.hpp"
 #include "bdctl/error.hpp"
 #include "bdctl/rtnl.hpp"
+#include "guard_render.hpp"
 #include "options.hpp"
 #include "render.hpp"
 #include "route_verbs.hpp"
@@ -28,12 +29,8 @@ std::optional<cli::Outcome> bridged_site(bool unless_bridged) {
   if (!unless_bridged)
     throw SystemError(fmt::format("the site is bridged ({} holds {} and {}; {}): run bdctl-bridge down first",
                                   rec->names.bridge, rec->names.lan, rec->names.zt, bridge::state_path()));
-  auto o = cli::verdict("route up", true);
-  o.json["changed"] = false;
+  auto o = cli::unchanged_outcome("route up");
   o.json["bridged"] = rec->names.bridge;
-  o.json["pending"] = nullptr;
-  o.json["verify"] = nullptr;
-  o.json["rolled_back"] = nullptr;
   o.text = fmt::format("the site is bridged ({}, bdctl-bridge): nothing routed\n", rec->names.bridge);
   return o;
 }

@@ -14,6 +14,13 @@ void safety_keys(Outcome& o) {
   o.json["rolled_back"] = nullptr;
 }
 
+Outcome unchanged_outcome(const char* command) {
+  auto o = verdict(command, true);
+  o.json["changed"] = false;
+  safety_keys(o);
+  return o;
+}
+
 std::string refusal(const change::Pending& p, std::int64_t now_ms) {
   if (!p.rollback_left.empty())
     return fmt::format(

@@ -13,6 +13,10 @@ namespace bdctl::cli {
 
 // The keys every change verb's document gains, null until they apply.
 void safety_keys(Outcome& o);
+// A change verb with nothing to do (mss set --if-configured without [mss],
+// bridge up --if-bridged without a bridge): ok, unchanged, the safety keys
+// null; the caller adds why, in a key and the text.
+Outcome unchanged_outcome(const char* command);
 
 // Why a change is refused while another is pending or its rollback is incomplete.
 std::string refusal(const change::Pending& p, std::int64_t now_ms);
