@@ -124,8 +124,12 @@ sleep 0.3
 check_eq "a DHCP or DHCPv6 request from the remote side never reaches the LAN's server" 0 \
   "$(cat "$T_TMP/dhcpd.log" 2>/dev/null | wc -l)"
 check_eq "and no offer comes back" 0 "$(wc -l <"$T_TMP/offer.log")"
+# The other way: a DHCP server on the remote side hears nothing of the LAN's clients.
+listen remote 67 remote_dhcpd
 on lan python3 "$LANSIM" discover eth0 "$T_TMP/lanoffer.log" --wait 0.5
 check "the LAN's own clients still get offers from it (the server works)" grep -q offer_from "$T_TMP/lanoffer.log"
+sleep 0.3
+check_eq "and a LAN client's DHCP discover never reaches the remote side" 0 "$(lines remote_dhcpd)"
 bg on remote python3 "$LANSIM" frame-listen ztr 88b5 "$T_TMP/frames.log" --ready "$T_TMP/frames.ready" --for 1.5
 for _ in $(seq 50); do [ -e "$T_TMP/frames.ready" ] && break; sleep 0.05; done
 on lan python3 "$LANSIM" frame-send eth0 88b5 --count 3
@@ -148,6 +152,8 @@ check "LAN broadcasts over 20/second are dropped: 200 in 0.2 s let ${n} through 
 on pi nft flush chain bridge bdctl bridge_forward
 on remote python3 "$LANSIM" discover ztr "$T_TMP/offer2.log" --wait 1
 check "with the filters flushed by hand, the DHCP request reaches the LAN's server" grep -q '"type": 1' "$T_TMP/dhcpd.log"
+on lan python3 "$LANSIM" discover eth0 "$T_TMP/lanoffer2.log" --wait 0.3
+check "and a LAN client's discover reaches the remote side" wait_count remote_dhcpd 1 2
 check_exit "status: the missing filters are drift, exit 1" 1 B status --json
 check_exit "bdctl-check: bridge.filters critical" 2 CHK --only bridge.filters
 check_eq "status names the missing rule" true \
