@@ -59,6 +59,17 @@ bool has(const auto& v, const auto& x) { return std::find(v.begin(), v.end(), x)
 
 std::vector<std::string> put(Rtnl& rtnl, const Layout& want) {
   std::vector<std::string> did;
+  // One kernel change, named as the operator would say it, so that an error
+  // says which ("add route default to br-bdctl: ...").
+  auto step = [&](const char* verb, const char* done, const std::string& what, const auto& change) {
+    try {
+      change();
+    } catch (const SystemError& e) {
+      throw SystemError(fmt::format("{} {}: {}", verb, what, e.what()));
+    }
+    did.push_back(fmt::format("{} {}", done, what));
+  };
+  auto route_name = [](const Route& r) { return r.dst && r.dst->len ? r.dst->to_string() : std::string("default"); };
   put_links(rtnl, observe(rtnl, want.names), want, did);
   // Read again: deleting a bridge or an address takes routes with it.
   Layout have = observe(rtnl, want.names);
@@ -66,8 +77,8 @@ std::vector<std::string> put(Rtnl& rtnl, const Layout& want) {
     if (has(want.addresses, a)) continue;
     Address x = a.address;
     x.ifindex = index_of(rtnl, a.ifname);
-    rtnl.delete_address(x);
-    did.push_back(fmt::format("removed {} from {}", x.prefix.to_string(), a.ifname));
+    step("remove", "removed", fmt::format("{} from {}", x.prefix.to_string(), a.ifname),
+         [&] { rtnl.delete_address(x); });
   }
   // Read again: a primary's secondaries go with it unless promoted. Then add
   // in the order recorded, primaries first.
@@ -76,17 +87,14 @@ std::vector<std::string> put(Rtnl& rtnl, const Layout& want) {
     if (has(have.addresses, a)) continue;
     Address x = a.address;
     x.ifindex = index_of(rtnl, a.ifname);
-    rtnl.add_address(x);
-    did.push_back(fmt::format("added {} to {}", x.prefix.to_string(), a.ifname));
+    step("add", "added", fmt::format("{} to {}", x.prefix.to_string(), a.ifname), [&] { rtnl.add_address(x); });
   }
   have = observe(rtnl, want.names);
   for (const auto& r : have.routes) {
     if (has(want.routes, r)) continue;
     Route x = r.route;
     x.oif = index_of(rtnl, r.ifname);
-    rtnl.delete_route(x);
-    did.push_back(
-        fmt::format("removed route {} from {}", x.dst && x.dst->len ? x.dst->to_string() : "default", r.ifname));
+    step("remove", "removed", fmt::format("route {} from {}", route_name(x), r.ifname), [&] { rtnl.delete_route(x); });
   }
   // Link-scope routes first: a gateway must be reachable when its route is added.
   auto routes = want.routes;
@@ -96,8 +104,7 @@ std::vector<std::string> put(Rtnl& rtnl, const Layout& want) {
     if (has(have.routes, r)) continue;
     Route x = r.route;
     x.oif = index_of(rtnl, r.ifname);
-    rtnl.add_route(x);
-    did.push_back(fmt::format("added route {} to {}", x.dst && x.dst->len ? x.dst->to_string() : "default", r.ifname));
+    step("add", "added", fmt::format("route {} to {}", route_name(x), r.ifname), [&] { rtnl.add_route(x); });
   }
   return did;
 }
