@@ -19,21 +19,7 @@ BIN=${1:-$(dirname "$0")/../build/test/bin}
 BIN=$(cd "$BIN" && pwd)
 command -v iperf3 >/dev/null || { echo "bench/bridge.sh: needs iperf3 (apt-get install iperf3)" >&2; exit 2; }
 P="bdbr$$"
-T=$(mktemp -d)
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-  # iperf3 -D is a daemon of its own: whatever still runs in the namespaces goes with them.
-  for n in lan pi remote; do ip netns pids ${P}$n 2>/dev/null | xargs -r kill 2>/dev/null; ip netns del ${P}$n 2>/dev/null; done
-  rm -rf "$T"
-}
-trap cleanup EXIT
-on() { local n=$1; shift; ip netns exec ${P}$n "$@"; }
-for n in lan pi remote; do ip netns add ${P}$n; ip -n ${P}$n link set lo up; done
-ip link add eth0 netns ${P}pi type veth peer name eth0 netns ${P}lan
-ip link add zt0 netns ${P}pi type veth peer name zt0 netns ${P}remote
-for n in lan pi; do ip -n ${P}$n link set eth0 up; done
-for n in pi remote; do ip -n ${P}$n link set zt0 up; done
+. "$(dirname "$0")/three-ns-common.sh"
 ip -n ${P}lan addr add 192.168.1.10/24 dev eth0
 ip -n ${P}pi addr add 192.168.1.201/24 dev eth0
 ip -n ${P}remote addr add 192.168.1.50/24 dev zt0

@@ -15,20 +15,7 @@ BIN=$(cd "$BIN" && pwd)
 HERE=$(cd "$(dirname "$0")" && pwd)
 PROBE="$HERE/repeat-probe.py"
 P="bdrep$$"
-T=$(mktemp -d)
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-  for n in lan pi remote; do ip netns del ${P}$n 2>/dev/null; done
-  rm -rf "$T"
-}
-trap cleanup EXIT
-on() { local n=$1; shift; ip netns exec ${P}$n "$@"; }
-for n in lan pi remote; do ip netns add ${P}$n; ip -n ${P}$n link set lo up; done
-ip link add eth0 netns ${P}pi type veth peer name eth0 netns ${P}lan
-ip link add zt0 netns ${P}pi type veth peer name zt0 netns ${P}remote
-for n in lan pi; do ip -n ${P}$n link set eth0 up; done
-for n in pi remote; do ip -n ${P}$n link set zt0 up; done
+. "$HERE/three-ns-common.sh"
 ip -n ${P}lan addr add 192.168.1.10/24 dev eth0
 ip -n ${P}lan route add default via 192.168.1.201
 ip -n ${P}pi addr add 192.168.1.201/24 dev eth0
