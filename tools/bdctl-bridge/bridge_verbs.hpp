@@ -21,8 +21,9 @@ struct Target {
   std::string lan_source, zt_source, network, network_source;
   bridge::Filters filters;
   std::optional<std::string> config_path;
-  std::optional<zerotier::Network> zt;  // the service's view of the network
-  std::string zt_error;                 // why it could not be asked ("" when it was)
+  std::optional<bridge::Recorded> recorded;  // the last up's, if any
+  std::optional<zerotier::Network> zt;       // the service's view of the network
+  std::string zt_error;                      // why it could not be asked ("" when it was)
 };
 // What up names: flags, then the record of the last up, then [bridge] and
 // [site], then the ZeroTier service (the network's interface) and the site

@@ -23,10 +23,7 @@ cli::Runner setup_down(CLI::App& sub) {
                     Rtnl rtnl;
                     return down_outcome(bridge::down(rtnl));
                   }};
-    if (auto rec = bridge::recorded()) {
-      c.layout = rec->names;
-      c.confirm_by_default = true;
-    }
+    if (auto rec = bridge::recorded()) c.layout = rec->names;
     return cli::guarded(f->safety, c);
   };
 }

@@ -52,12 +52,6 @@ std::string pre_text(const std::vector<bridge::Precondition>& p) {
   return t;
 }
 
-Json strings(const std::vector<std::string>& v) {
-  Json a = Json::array();
-  for (const auto& s : v) a.push_back(printable(s));
-  return a;
-}
-
 std::string lines(const std::vector<std::string>& v, const char* indent = "  ") {
   std::string t;
   for (const auto& s : v) t += indent + printable(s) + "\n";
@@ -96,8 +90,8 @@ cli::Outcome up_outcome(const Target& t, const std::vector<bridge::Precondition>
   o.json["bridge"] = target_json(t);
   o.json["preconditions"] = pre_json(p);
   o.json["filters_changed"] = u.filters_changed;
-  o.json["steps"] = strings(u.steps);
-  o.json["addresses"] = strings(bridge_addresses(u.after));
+  o.json["steps"] = printable(u.steps);
+  o.json["addresses"] = printable(bridge_addresses(u.after));
   o.text = target_text(t) + pre_text(p);
   if (u.dry_run) {
     o.text += u.steps.empty() ? "dry run: already bridged, nothing would change\n"
@@ -119,7 +113,7 @@ cli::Outcome down_outcome(const bridge::DownResult& d) {
   auto o = cli::verdict("bridge down", true);
   o.json["changed"] = d.changed();
   o.json["was_bridged"] = d.was_bridged;
-  o.json["steps"] = strings(d.steps);
+  o.json["steps"] = printable(d.steps);
   o.json["filters_removed"] = d.filters_removed;
   if (!d.changed()) {
     o.text = "not bridged by bdctl: nothing changed\n";
@@ -151,12 +145,12 @@ cli::Outcome status_outcome(const std::optional<bridge::Recorded>& r, const brid
                      {"up", p.up},
                      {"mtu", p.mtu}});
   o.json["ports"] = ports;
-  o.json["addresses"] = strings(s->addresses);
+  o.json["addresses"] = printable(s->addresses);
   o.json["filters_ok"] = s->filters_ok();
   Json drift = Json::array();
   for (const auto& d : s->filters) drift.push_back(d);
   o.json["filters"] = drift;
-  o.json["layout_drift"] = strings(s->layout_drift);
+  o.json["layout_drift"] = printable(s->layout_drift);
   o.json["bridge_nf_call_iptables"] = s->bridge_nf_call ? Json(*s->bridge_nf_call) : Json(nullptr);
 
   auto& t = o.text;
@@ -186,7 +180,7 @@ cli::Outcome status_outcome(const std::optional<bridge::Recorded>& r, const brid
 cli::Outcome show_outcome(const Target& t, const std::vector<std::string>& plan) {
   auto o = cli::verdict("bridge show", true);
   o.json["bridge"] = target_json(t);
-  o.json["plan"] = strings(plan);
+  o.json["plan"] = printable(plan);
   auto ruleset = nft::render(bridge::desired_chains(t.filters), nft::kBridgeTable);
   o.json["ruleset"] = ruleset;
   o.text = target_text(t) +

@@ -52,7 +52,8 @@ Target resolve(const Flags& f) {
   auto s = bridge::settings_from(cfg);
   Target t;
   t.config_path = f.config;
-  auto rec = bridge::recorded();
+  t.recorded = bridge::recorded();
+  const auto& rec = t.recorded;
   t.names.bridge = rec ? rec->names.bridge : s.name;
   if (s.network) {
     t.network = *s.network;

@@ -34,7 +34,7 @@ cli::Runner setup_up(CLI::App& sub) {
     auto t = resolve(f->common);
     Rtnl rtnl;
     bridge::Inputs in{t.names, t.network, t.zt, t.zt_error, rtnl.links(), rtnl.addresses()};
-    if (auto rec = bridge::recorded()) {
+    if (const auto& rec = t.recorded) {
       // Other ports while bridged would book the old port's addresses as
       // the new one's, and down would put them there.
       if (!(rec->names == t.names)) {
@@ -53,8 +53,7 @@ cli::Runner setup_up(CLI::App& sub) {
     std::string command = fmt::format("bdctl-bridge up --lan {} --zt {}", t.names.lan, t.names.zt);
     cli::Change c{command, t.config_path, f->dry_run,
                   [&] { return up_outcome(t, pre, bridge::up(rtnl, t.names, t.filters, f->dry_run, t.network)); }};
-    c.layout = t.names;
-    c.confirm_by_default = true;  // moving the Pi's addresses is how people lock themselves out
+    c.layout = t.names;  // confirmed by default: moving the Pi's addresses is how people lock themselves out
     return cli::guarded(f->safety, c);
   };
 }

@@ -18,8 +18,8 @@ using Json = nlohmann::ordered_json;
 constexpr Millis kVerifyTimeout{1500};  // a target the change cut is rolled back within 2 s
 constexpr Millis kShortest{1000};       // a window shorter than 1 s cannot be confirmed by hand
 
-// The confirm window: --confirm[=D], else [safety] confirm (or the change's
-// default) unless --no-confirm.
+// The confirm window: --confirm[=D], else [safety] confirm unless
+// --no-confirm; a change that moves a layout is confirmed by default.
 std::optional<Millis> window(const SafetyFlags& f, const Change& c) {
   bool given = f.confirm_opt && f.confirm_opt->count() > 0;
   if (given && f.no_confirm) throw InputError("--confirm and --no-confirm contradict each other");
@@ -34,7 +34,7 @@ std::optional<Millis> window(const SafetyFlags& f, const Change& c) {
   auto d = cfg.get_duration("safety.confirm");
   if (d && *d < kShortest)
     throw InputError(fmt::format("{}: safety.confirm is shorter than 1s", cfg.where("safety.confirm")));
-  if (!d && c.confirm_by_default) return change::kDefaultConfirm;
+  if (!d && c.layout) return change::kDefaultConfirm;
   return d;
 }
 

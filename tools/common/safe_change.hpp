@@ -9,7 +9,6 @@
 #include <string>
 #include <vector>
 
-#include "bdctl/bridge.hpp"
 #include "bdctl/change.hpp"
 #include "cli.hpp"
 
@@ -31,7 +30,6 @@ struct Change {
   // A change that can cut the path (a bridge moving the Pi's addresses): its
   // interfaces' layout is recorded too, and --confirm is on unless --no-confirm.
   std::optional<bridge::Names> layout = std::nullopt;
-  bool confirm_by_default = false;
 };
 
 // Refuses while another change is pending (exit 1, naming it), rolls back one

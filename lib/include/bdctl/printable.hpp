@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace bdctl {
 
@@ -14,5 +15,7 @@ inline constexpr std::size_t kMaxEchoed = 256;  // bytes of a field echoed from 
 // (keep_newlines: '\n' and '\t' kept, for whole renderings); longer than max
 // bytes: cut at a character boundary and marked "...(N bytes)".
 std::string printable(std::string_view s, std::size_t max = kMaxEchoed, bool keep_newlines = false);
+// Each of a list (a document's array of texts from outside).
+std::vector<std::string> printable(const std::vector<std::string>& v);
 
 }  // namespace bdctl

@@ -82,14 +82,14 @@ RollbackResult restore(const Snapshot& s) {
     r.left.push_back(fmt::format("{}: {}", what, e.what()));
   };
   // The kernel's ruleset first: it is what cuts or restores the path.
-  for (const auto* id : {&nft::kInetTable, &nft::kBridgeTable}) {
-    const auto& image = id == &nft::kInetTable ? s.table : s.bridge_table;
+  for (const auto& [id, image] :
+       {std::pair{&nft::kInetTable, &s.table}, std::pair{&nft::kBridgeTable, &s.bridge_table}}) {
     try {
       FileLock lock(kRulesetLock, kRulesetLockWait);
       nft::Session session;
-      if (!(session.image(*id) == image)) {
+      if (!(session.image(*id) == *image)) {
         nft::Transaction tx(session, *id);
-        tx.restore_table(image);
+        tx.restore_table(*image);
         tx.commit();
         r.restored.push_back("table " + id->text());
       }

@@ -43,4 +43,11 @@ std::string printable(std::string_view s, std::size_t max, bool keep_newlines) {
   return out;
 }
 
+std::vector<std::string> printable(const std::vector<std::string>& v) {
+  std::vector<std::string> out;
+  out.reserve(v.size());
+  for (const auto& s : v) out.push_back(printable(s));
+  return out;
+}
+
 }  // namespace bdctl
